@@ -1,0 +1,1388 @@
+//! Parsing and validating an APEL text message: the header line, records separated by `%%`
+//! lines, `Key: Value` lines.
+
+use super::record::{Record, choose_benchmark};
+use super::schema::{Field, Kind, RecordType};
+use super::value::{
+    PyInt, TimeError, Value, apel_datetime, is_null, is_py_space, py_float, py_int, py_repr,
+    py_strip, strict_datetime,
+};
+use crate::finding::{Code, Finding, Severity};
+use fedcloud_core::{Clock, Position, UtcTime};
+use std::borrow::Cow;
+
+/// Which rules validation applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Profile {
+    /// Accept and reject exactly what apel 2.5.0's loader does (its NULL spellings, ignored
+    /// keys, last-duplicate-wins, benchmark rules and known quirks), reporting every problem
+    /// with its place. Where apel's loader would crash, the record is rejected with
+    /// [`Code::ApelLoaderCrash`]. See the crate documentation for the list of decisions.
+    #[default]
+    Apel,
+    /// The published EGI record definitions: the fields they make mandatory, strict number and
+    /// time syntax, column sizes and integer ranges as errors, no duplicate keys, the cloud
+    /// status enumeration, non-negative counts and durations.
+    Strict,
+}
+
+/// Size limits. Every one has a default far above real messages (apel's unloader writes at
+/// most 1000 records per message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest message, in bytes (default 1 GiB).
+    pub max_message_bytes: usize,
+    /// The longest line, in bytes (default 1 MiB).
+    pub max_line_bytes: usize,
+    /// The most records in one message (default 10 000 000).
+    pub max_records: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_message_bytes: 1 << 30,
+            max_line_bytes: 1 << 20,
+            max_records: 10_000_000,
+        }
+    }
+}
+
+impl Limits {
+    /// These limits with `max_message_bytes` replaced.
+    #[must_use]
+    pub const fn with_max_message_bytes(mut self, n: usize) -> Self {
+        self.max_message_bytes = n;
+        self
+    }
+
+    /// These limits with `max_line_bytes` replaced.
+    #[must_use]
+    pub const fn with_max_line_bytes(mut self, n: usize) -> Self {
+        self.max_line_bytes = n;
+        self
+    }
+
+    /// These limits with `max_records` replaced.
+    #[must_use]
+    pub const fn with_max_records(mut self, n: usize) -> Self {
+        self.max_records = n;
+        self
+    }
+}
+
+/// How to validate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// The rules.
+    pub profile: Profile,
+    /// "Now", for the checks that look at it (job EndTime ≤ now + 2 days, summary month not in
+    /// the future). Take it from a [`Clock`] so tests and tools can pin it.
+    pub now: UtcTime,
+    /// Size limits.
+    pub limits: Limits,
+}
+
+impl Options {
+    /// Options with the given profile, "now" from `clock`, and default limits.
+    #[must_use]
+    pub fn new(profile: Profile, clock: &dyn Clock) -> Self {
+        Self {
+            profile,
+            now: clock.now(),
+            limits: Limits::default(),
+        }
+    }
+
+    /// These options with other limits.
+    #[must_use]
+    pub const fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+}
+
+/// One record of a message with where it starts and whether it passed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry<'a> {
+    /// 0-based index in the message.
+    pub index: usize,
+    /// The start of its first line.
+    pub position: Position,
+    /// The values as read (values that failed conversion are absent).
+    pub record: Record<'a>,
+    /// Whether no error concerns this record.
+    pub valid: bool,
+}
+
+/// A parsed and validated APEL text message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message<'a> {
+    /// The profile it was validated with.
+    pub profile: Profile,
+    /// The header line as written.
+    pub header: Option<&'a str>,
+    /// The record type the header selects.
+    pub record_type: Option<RecordType>,
+    /// Every record read, valid or not.
+    pub records: Vec<Entry<'a>>,
+    /// Every finding, in document order.
+    pub findings: Vec<Finding>,
+}
+
+impl<'a> Message<'a> {
+    /// The message-level verdict: valid when there is no error. (apel rejects a whole message
+    /// for one bad record; so does this verdict, in both profiles, while [`Message::valid_records`]
+    /// still gives the good ones.)
+    #[must_use]
+    pub fn is_valid(&self) -> bool {
+        !self.findings.iter().any(Finding::is_error)
+    }
+
+    /// The records without errors.
+    pub fn valid_records(&self) -> impl Iterator<Item = &Record<'a>> {
+        self.records.iter().filter(|e| e.valid).map(|e| &e.record)
+    }
+
+    /// The error apel would report for this message (the first it meets), if any.
+    #[must_use]
+    pub fn apel_error(&self) -> Option<&Finding> {
+        let errors = || self.findings.iter().filter(|f| f.is_error());
+        errors()
+            .find(|f| f.apel_pass == 0)
+            .or_else(|| errors().next())
+    }
+}
+
+/// Parses and validates an APEL text message.
+///
+/// Never panics; every problem becomes a [`Finding`] with its record index, position and
+/// field. Records that parse are returned even when others fail.
+#[must_use]
+pub fn parse_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
+    let mut msg = Message {
+        profile: options.profile,
+        header: None,
+        record_type: None,
+        records: Vec::new(),
+        findings: Vec::new(),
+    };
+    let limits = &options.limits;
+    if input.len() > limits.max_message_bytes {
+        msg.findings.push(Finding::new(
+            None,
+            Position::START,
+            None,
+            Code::LimitExceeded,
+            Severity::Error,
+            format!(
+                "message of {} bytes exceeds the limit of {} bytes",
+                input.len(),
+                limits.max_message_bytes
+            ),
+        ));
+        return msg;
+    }
+    let text = match std::str::from_utf8(input) {
+        Ok(t) => t,
+        Err(e) => {
+            msg.findings.push(Finding::new(
+                None,
+                Position::at(input, e.valid_up_to()),
+                None,
+                Code::InvalidUtf8,
+                Severity::Error,
+                "the message is not valid UTF-8".into(),
+            ));
+            return msg;
+        }
+    };
+    let lead = text.len() - text.trim_start_matches(is_py_space).len();
+    let body = py_strip(text);
+    if body.is_empty() {
+        msg.findings.push(
+            Finding::new(
+                None,
+                Position::START,
+                None,
+                Code::EmptyMessage,
+                Severity::Error,
+                "the message is empty (apel's loader crashes on it: IndexError)".into(),
+            )
+            .with_apel("IndexError: pop from empty list"),
+        );
+        return msg;
+    }
+    let start = Position::at(input, lead);
+    let mut lines = Lines {
+        rest: body,
+        offset: lead,
+        line: start.line,
+    };
+    let Some(header) = lines.next() else {
+        return msg;
+    };
+    msg.header = Some(header.text);
+    let Some(record_type) = header_type(header.text, options.profile, start, &mut msg.findings)
+    else {
+        return msg;
+    };
+    msg.record_type = Some(record_type);
+    let mut builder = RecordBuilder::new(record_type, options);
+    for line in lines {
+        if line.text.len() > limits.max_line_bytes {
+            let index = msg.records.len();
+            builder.begin(line.start(), index);
+            builder.findings.push(Finding::new(
+                Some(index),
+                line.start(),
+                None,
+                Code::LimitExceeded,
+                Severity::Error,
+                format!(
+                    "line of {} bytes exceeds the limit of {} bytes",
+                    line.text.len(),
+                    limits.max_line_bytes
+                ),
+            ));
+            continue;
+        }
+        let stripped = py_strip(line.text);
+        if stripped == "%%" {
+            if builder.started {
+                if msg.records.len() >= limits.max_records {
+                    too_many_records(&mut msg, line.start(), limits.max_records);
+                    return msg;
+                }
+                let b = std::mem::replace(&mut builder, RecordBuilder::new(record_type, options));
+                b.finish(&mut msg);
+            }
+            continue;
+        }
+        if stripped.is_empty() {
+            builder.blank(line.start());
+            continue;
+        }
+        if !builder.started {
+            builder.begin(line.start(), msg.records.len());
+        }
+        builder.line(&line);
+    }
+    if builder.started {
+        if msg.records.len() >= limits.max_records {
+            too_many_records(
+                &mut msg,
+                Position::at(input, input.len()),
+                limits.max_records,
+            );
+            return msg;
+        }
+        builder.finish(&mut msg);
+    }
+    msg
+}
+
+fn too_many_records(msg: &mut Message<'_>, at: Position, limit: usize) {
+    msg.findings.push(Finding::new(
+        None,
+        at,
+        None,
+        Code::LimitExceeded,
+        Severity::Error,
+        format!("more than {limit} records"),
+    ));
+}
+
+/// One line of the message with where it starts.
+struct Line<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl Line<'_> {
+    fn start(&self) -> Position {
+        Position::new(self.offset, self.line, 1)
+    }
+
+    /// The position of byte `at` of the line.
+    fn at(&self, at: usize) -> Position {
+        let column = self.text.get(..at).map_or(at, |s| s.chars().count()) + 1;
+        Position::new(self.offset + at, self.line, column)
+    }
+}
+
+struct Lines<'a> {
+    rest: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let (text, consumed) = match memchr::memchr(b'\n', self.rest.as_bytes()) {
+            Some(i) => (self.rest.get(..i).unwrap_or_default(), i + 1),
+            None => (self.rest, self.rest.len()),
+        };
+        let line = Line {
+            text,
+            offset: self.offset,
+            line: self.line,
+        };
+        self.rest = self.rest.get(consumed..).unwrap_or_default();
+        self.offset += consumed;
+        self.line += 1;
+        Some(line)
+    }
+}
+
+/// apel's record factory header rules (apel profile) or the list of published headers (strict).
+fn header_type(
+    header: &str,
+    profile: Profile,
+    at: Position,
+    findings: &mut Vec<Finding>,
+) -> Option<RecordType> {
+    let Some(colon) = header.find(':') else {
+        findings.push(
+            Finding::new(
+                None,
+                at,
+                None,
+                Code::HeaderSyntax,
+                Severity::Error,
+                "the header line must be '<message type>: v<version>'".into(),
+            )
+            .with_apel("Message header is incorrect: substring not found"),
+        );
+        return None;
+    };
+    let kind = py_strip(header.get(..colon).unwrap_or_default());
+    let version = header
+        .get(colon..)
+        .unwrap_or_default()
+        .trim_matches([':', ' ']);
+    let whole = py_strip(header);
+    let found = match profile {
+        Profile::Apel => apel_header(kind, version, whole),
+        Profile::Strict => strict_header(kind, version),
+    };
+    if found.is_none() {
+        let message = match profile {
+            Profile::Apel => format!("unknown message type {header:?}"),
+            Profile::Strict => format!(
+                "{header:?} is not one of the published APEL message headers (type and version)"
+            ),
+        };
+        findings.push(
+            Finding::new(
+                None,
+                at,
+                None,
+                Code::UnknownMessageType,
+                Severity::Error,
+                message,
+            )
+            .with_apel(format!("Message type {header} not recognised.")),
+        );
+    }
+    found
+}
+
+fn apel_header(kind: &str, version: &str, whole: &str) -> Option<RecordType> {
+    let v04 = version == "v0.4";
+    let by_kind = match kind {
+        "APEL-individual-job-message" => Some(if v04 {
+            RecordType::Job04
+        } else {
+            RecordType::Job
+        }),
+        "APEL-sync-message" => Some(RecordType::Sync),
+        "APEL-cloud-message" => Some(RecordType::Cloud),
+        "APEL-cloud-summary-message" => Some(RecordType::CloudSummary),
+        _ => None,
+    };
+    by_kind.or(match (whole, v04) {
+        ("APEL-summary-job-message: v0.4", true) => Some(RecordType::Summary04),
+        ("APEL-normalised-summary-message: v0.4", true) => Some(RecordType::NormalisedSummary04),
+        ("APEL-summary-job-message: v0.2", false) => Some(RecordType::Summary),
+        ("APEL-summary-job-message: v0.3", false) => Some(RecordType::NormalisedSummary),
+        _ => None,
+    })
+}
+
+fn strict_header(kind: &str, version: &str) -> Option<RecordType> {
+    Some(match (kind, version) {
+        ("APEL-individual-job-message", "v0.1" | "v0.2" | "v0.3") => RecordType::Job,
+        ("APEL-individual-job-message", "v0.4") => RecordType::Job04,
+        ("APEL-summary-job-message", "v0.2") => RecordType::Summary,
+        ("APEL-summary-job-message", "v0.3") => RecordType::NormalisedSummary,
+        ("APEL-summary-job-message", "v0.4") => RecordType::Summary04,
+        ("APEL-normalised-summary-message", "v0.4") => RecordType::NormalisedSummary04,
+        ("APEL-sync-message", "v0.1") => RecordType::Sync,
+        ("APEL-cloud-message", "v0.2" | "v0.4") => RecordType::Cloud,
+        ("APEL-cloud-summary-message", "v0.4") => RecordType::CloudSummary,
+        _ => return None,
+    })
+}
+
+/// What set ServiceLevelType so far, for apel's v0.4 "mixture" rule.
+#[derive(Debug, Clone, PartialEq)]
+enum Slt {
+    Absent,
+    Explicit(Option<String>),
+    Derived(&'static str),
+}
+
+const VALID_UNITS: [&str; 3] = ["si2k", "hepspec", "hepscore23"];
+
+struct RecordBuilder<'a, 'o> {
+    record_type: RecordType,
+    options: &'o Options,
+    started: bool,
+    index: usize,
+    position: Position,
+    record: Record<'a>,
+    /// Fields seen (bit per field index; no type has more than 64).
+    seen: u64,
+    /// Fields whose value failed conversion.
+    failed: u64,
+    /// Where each field's value was, for record-level findings.
+    value_at: Vec<Position>,
+    blank: Option<Position>,
+    has_lines: bool,
+    slt: Slt,
+    findings: Vec<Finding>,
+}
+
+impl<'a, 'o> RecordBuilder<'a, 'o> {
+    fn new(record_type: RecordType, options: &'o Options) -> Self {
+        Self {
+            record_type,
+            options,
+            started: false,
+            index: 0,
+            position: Position::START,
+            record: Record::new(record_type),
+            seen: 0,
+            failed: 0,
+            value_at: vec![Position::START; record_type.fields().len()],
+            blank: None,
+            has_lines: false,
+            slt: Slt::Absent,
+            findings: Vec::new(),
+        }
+    }
+
+    fn apel(&self) -> bool {
+        self.options.profile == Profile::Apel
+    }
+
+    fn begin(&mut self, at: Position, index: usize) {
+        if !self.started {
+            self.started = true;
+            self.position = at;
+            self.index = index;
+        }
+    }
+
+    fn blank(&mut self, at: Position) {
+        if self.has_lines && self.blank.is_none() {
+            self.blank = Some(at);
+        }
+    }
+
+    fn push(&mut self, at: Position, field: Option<&str>, code: Code, sev: Severity, msg: String) {
+        self.findings
+            .push(Finding::new(Some(self.index), at, field, code, sev, msg));
+    }
+
+    fn error(&mut self, at: Position, field: Option<&str>, code: Code, msg: String, apel: String) {
+        let f =
+            Finding::new(Some(self.index), at, field, code, Severity::Error, msg).with_apel(apel);
+        self.findings.push(f);
+    }
+
+    /// Error in strict, warning under apel.
+    fn strict_error(&mut self, at: Position, field: &str, code: Code, msg: String) {
+        let sev = if self.apel() {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        self.push(at, Some(field), code, sev, msg);
+    }
+
+    fn line(&mut self, line: &Line<'a>) {
+        if let Some(blank) = self.blank.take() {
+            self.error(
+                blank,
+                None,
+                Code::LineWithoutKey,
+                "blank line inside a record (records are separated by a '%%' line)".into(),
+                "Message header is incorrect: not enough values to unpack (expected 2, got 1)"
+                    .into(),
+            );
+        }
+        self.has_lines = true;
+        if let Some(i) = memchr::memmem::find(line.text.as_bytes(), b"%%") {
+            self.error(
+                line.at(i),
+                None,
+                Code::SeparatorInValue,
+                "'%%' inside a line: apel splits records at it wherever it stands".into(),
+                "Message header is incorrect: not enough values to unpack (expected 2, got 1)"
+                    .into(),
+            );
+        }
+        let Some(colon) = memchr::memchr(b':', line.text.as_bytes()) else {
+            let lead = line.text.len() - line.text.trim_start_matches(is_py_space).len();
+            self.error(
+                line.at(lead),
+                None,
+                Code::LineWithoutKey,
+                "line without 'Key: value'".into(),
+                "Message header is incorrect: not enough values to unpack (expected 2, got 1)"
+                    .into(),
+            );
+            return;
+        };
+        let raw_key = line.text.get(..colon).unwrap_or_default();
+        let raw_value = line.text.get(colon + 1..).unwrap_or_default();
+        let key = py_strip(raw_key);
+        let value = py_strip(raw_value);
+        let key_at = line.at(raw_key.len() - raw_key.trim_start_matches(is_py_space).len());
+        let value_at =
+            line.at(colon + 1 + raw_value.len() - raw_value.trim_start_matches(is_py_space).len());
+        let Some(index) = self.record_type.field_index(key) else {
+            if self.record_type.ignored().contains(&key) {
+                self.push(
+                    key_at,
+                    Some(key),
+                    Code::IgnoredField,
+                    Severity::Warning,
+                    format!("{key} is accepted and not stored"),
+                );
+            } else {
+                self.error(
+                    key_at,
+                    Some(key),
+                    Code::UnknownField,
+                    format!(
+                        "unknown field {key:?} for {} records",
+                        self.record_type.apel_class()
+                    ),
+                    format!("Unknown field: {key}"),
+                );
+            }
+            return;
+        };
+        let Some(&field) = self.record_type.fields().get(index) else {
+            return;
+        };
+        let bit = 1u64 << index;
+        if self.seen & bit != 0 {
+            self.strict_error(
+                key_at,
+                field.name,
+                Code::DuplicateField,
+                format!(
+                    "{} is given more than once; the last value is used",
+                    field.name
+                ),
+            );
+        }
+        self.seen |= bit;
+        self.failed &= !bit;
+        if let Some(slot) = self.value_at.get_mut(index) {
+            *slot = value_at;
+        }
+        let converted = self.convert(field, value, value_at);
+        match converted {
+            Ok(v) => {
+                if field.name == "ServiceLevelType" {
+                    self.slt = Slt::Explicit(match &v {
+                        Some(Value::Text(t)) => Some(t.to_string()),
+                        _ => None,
+                    });
+                }
+                if let Some(slot) = self.record.slot_mut(index) {
+                    *slot = v;
+                }
+            }
+            Err(()) => {
+                self.failed |= bit;
+                if let Some(slot) = self.record.slot_mut(index) {
+                    *slot = None;
+                }
+            }
+        }
+    }
+
+    /// Converts one value; on failure the finding is already pushed.
+    fn convert(
+        &mut self,
+        field: Field,
+        value: &'a str,
+        at: Position,
+    ) -> Result<Option<Value<'a>>, ()> {
+        let name = field.name;
+        if is_null(value) {
+            if field.mandatory {
+                self.error(
+                    at,
+                    Some(name),
+                    Code::NullField,
+                    format!("mandatory field {name} is NULL"),
+                    format!("NULL in mandatory field: {name}"),
+                );
+                return Err(());
+            }
+            if field.strict_mandatory && !self.apel() {
+                self.push(
+                    at,
+                    Some(name),
+                    Code::NullField,
+                    Severity::Error,
+                    format!("{name} is mandatory in the EGI record definition and is NULL"),
+                );
+                return Err(());
+            }
+            return Ok(None);
+        }
+        let apel = self.apel();
+        match field.kind {
+            Kind::Text(max) => {
+                let chars = value.chars().count();
+                if chars > max {
+                    self.strict_error(
+                        at,
+                        name,
+                        Code::TextTooLong,
+                        format!("{chars} characters, more than the {max} of its database column"),
+                    );
+                    if !apel {
+                        return Err(());
+                    }
+                }
+                Ok(Some(Value::Text(Cow::Borrowed(value))))
+            }
+            Kind::Int32 | Kind::Int64 => match py_int(value, apel) {
+                Some(PyInt::Small(v)) => {
+                    if field.kind == Kind::Int32 && i32::try_from(v).is_err() {
+                        self.strict_error(
+                            at,
+                            name,
+                            Code::IntegerOutOfRange,
+                            format!("{v} does not fit the 32-bit INT column of {name}"),
+                        );
+                        if !apel {
+                            return Err(());
+                        }
+                    }
+                    if v < 0 && field.non_negative && !apel {
+                        self.push(
+                            at,
+                            Some(name),
+                            Code::NegativeValue,
+                            Severity::Error,
+                            format!("{name} must not be negative"),
+                        );
+                        return Err(());
+                    }
+                    Ok(Some(Value::Int(v)))
+                }
+                Some(PyInt::Big) => {
+                    self.strict_error(
+                        at,
+                        name,
+                        Code::IntegerOutOfRange,
+                        format!(
+                            "{value} is outside 64-bit integers (the database column overflows)"
+                        ),
+                    );
+                    if apel {
+                        Ok(Some(Value::BigInt(Cow::Borrowed(value))))
+                    } else {
+                        Err(())
+                    }
+                }
+                None => {
+                    self.error(
+                        at,
+                        Some(name),
+                        Code::InvalidInteger,
+                        format!("{value:?} is not an integer"),
+                        format!("Invalid int value {value} in field {name}"),
+                    );
+                    Err(())
+                }
+            },
+            Kind::Float => match py_float(value, apel) {
+                Some(x) => {
+                    if !x.is_finite() && !apel {
+                        self.push(
+                            at,
+                            Some(name),
+                            Code::NonFiniteFloat,
+                            Severity::Error,
+                            format!("{value} is not a finite number"),
+                        );
+                        return Err(());
+                    }
+                    if x < 0.0 && field.non_negative && !apel {
+                        self.push(
+                            at,
+                            Some(name),
+                            Code::NegativeValue,
+                            Severity::Error,
+                            format!("{name} must not be negative"),
+                        );
+                        return Err(());
+                    }
+                    Ok(Some(Value::Float(x)))
+                }
+                None => {
+                    self.error(
+                        at,
+                        Some(name),
+                        Code::InvalidFloat,
+                        format!("{value:?} is not a decimal number"),
+                        format!("Invalid float value {value} in field {name}"),
+                    );
+                    Err(())
+                }
+            },
+            Kind::DateTime => {
+                let parsed = if apel {
+                    apel_datetime(value)
+                } else {
+                    strict_datetime(value)
+                };
+                match parsed {
+                    Ok(t) => Ok(Some(Value::Time(t))),
+                    Err(TimeError::Syntax(apel_text)) => {
+                        let msg = if apel {
+                            format!("{value:?} is neither epoch seconds nor YYYY-MM-DDThh:mm:ssZ")
+                        } else {
+                            format!(
+                                "{value:?} is neither epoch seconds nor strict ISO 8601 UTC ({apel_text})"
+                            )
+                        };
+                        self.error(at, Some(name), Code::InvalidDateTime, msg, apel_text);
+                        Err(())
+                    }
+                    Err(TimeError::Range(apel_text)) => {
+                        self.error(
+                            at,
+                            Some(name),
+                            Code::DateTimeOutOfRange,
+                            format!("{value} is outside the years 0001-9999 ({apel_text})"),
+                            apel_text,
+                        );
+                        Err(())
+                    }
+                }
+            }
+            Kind::Benchmark { integer } => self.benchmark(field, value, at, integer),
+        }
+    }
+
+    /// apel's v0.4 dictionary rules (`_clean_up_dict`, `_extract_benchmark_dict`).
+    fn benchmark(
+        &mut self,
+        field: Field,
+        value: &'a str,
+        at: Position,
+        integer: bool,
+    ) -> Result<Option<Value<'a>>, ()> {
+        let name = field.name;
+        let inner = value.trim_matches(['{', '}']);
+        let mut entries: Vec<(Cow<'a, str>, f64)> = Vec::new();
+        let mut problem: Option<String> = None;
+        for item in inner.split(',') {
+            let mut parts = item.split(':');
+            let (Some(k), Some(v)) = (parts.next(), parts.next()) else {
+                problem = Some("not enough values to unpack (expected 2, got 1)".into());
+                break;
+            };
+            if parts.next().is_some() {
+                problem = Some("too many values to unpack (expected 2)".into());
+                break;
+            }
+            let (k, v) = (py_strip(k), py_strip(v));
+            let Some(x) = py_float(v, true) else {
+                problem = Some(format!("could not convert string to float: {}", py_repr(v)));
+                break;
+            };
+            if entries.iter().any(|(e, _)| e == k) {
+                problem = Some(format!("Duplicate keys found in {value}"));
+                break;
+            }
+            entries.push((Cow::Borrowed(k), x));
+        }
+        if let Some(p) = problem {
+            self.error(
+                at,
+                Some(name),
+                Code::BenchmarkSyntax,
+                format!("{name} must be a dictionary such as {{hepspec: 10.5}}: {p}"),
+                format!("Expecting dictionary-like value. {p}"),
+            );
+            return Err(());
+        }
+        let Some((chosen, x)) = choose_benchmark(&entries) else {
+            self.error(
+                at,
+                Some(name),
+                Code::BenchmarkMissingType,
+                format!("{name} names none of si2k, hepspec, hepscore23"),
+                "No valid benchmark type found".into(),
+            );
+            return Err(());
+        };
+        let mixture = match &self.slt {
+            Slt::Absent => false,
+            Slt::Explicit(Some(s)) => s != chosen,
+            Slt::Explicit(None) => true,
+            Slt::Derived(d) => *d != chosen,
+        };
+        if mixture {
+            self.error(
+                at,
+                Some(name),
+                Code::BenchmarkMixture,
+                format!("{name} uses {chosen}, another benchmark type than the record's"),
+                "Mixture of benchmark types detected".into(),
+            );
+            return Err(());
+        }
+        if self.slt == Slt::Absent {
+            self.slt = Slt::Derived(chosen);
+        }
+        if integer {
+            if x.is_nan() {
+                self.error(
+                    at,
+                    Some(name),
+                    Code::InvalidInteger,
+                    format!("{name}: nan is not a duration"),
+                    format!("Invalid int value nan in field {name}"),
+                );
+                return Err(());
+            }
+            if x.is_infinite() {
+                self.crash(
+                    at,
+                    name,
+                    "OverflowError: cannot convert float infinity to integer",
+                    Code::NonFiniteFloat,
+                );
+                return Err(());
+            }
+        }
+        if x < 0.0 && field.non_negative && !self.apel() {
+            self.push(
+                at,
+                Some(name),
+                Code::NegativeValue,
+                Severity::Error,
+                format!("{name} must not be negative"),
+            );
+            return Err(());
+        }
+        if !integer && !x.is_finite() && !self.apel() {
+            self.push(
+                at,
+                Some(name),
+                Code::NonFiniteFloat,
+                Severity::Error,
+                format!("{name}: {x} is not a finite number"),
+            );
+            return Err(());
+        }
+        Ok(Some(Value::Benchmarks(entries)))
+    }
+
+    /// A record on which apel's loader stops with an uncaught exception. Under the apel profile
+    /// it is rejected with [`Code::ApelLoaderCrash`]; under the strict profile with `strict_code`.
+    fn crash(&mut self, at: Position, name: &str, what: &str, strict_code: Code) {
+        let f = if self.apel() {
+            Finding::new(
+                Some(self.index),
+                at,
+                Some(name),
+                Code::ApelLoaderCrash,
+                Severity::Error,
+                format!("apel's loader stops on this record with {what}; it gives no verdict"),
+            )
+            .with_apel(what.to_owned())
+        } else {
+            Finding::new(
+                Some(self.index),
+                at,
+                Some(name),
+                strict_code,
+                Severity::Error,
+                format!("{name} is invalid ({what} in apel)"),
+            )
+        };
+        self.findings.push(f);
+    }
+
+    fn seen(&self, name: &str) -> bool {
+        self.record_type
+            .field_index(name)
+            .is_some_and(|i| self.seen & (1 << i) != 0)
+    }
+
+    fn failed(&self, name: &str) -> bool {
+        self.record_type
+            .field_index(name)
+            .is_some_and(|i| self.failed & (1 << i) != 0)
+    }
+
+    fn at(&self, name: &str) -> Position {
+        self.record_type
+            .field_index(name)
+            .filter(|i| self.seen & (1 << i) != 0)
+            .and_then(|i| self.value_at.get(i).copied())
+            .unwrap_or(self.position)
+    }
+
+    fn finish(mut self, msg: &mut Message<'a>) {
+        self.check_mandatory();
+        match self.record_type {
+            RecordType::Job => self.check_job_factor(),
+            RecordType::Job04 => self.check_job04_factor(),
+            _ => {}
+        }
+        if self.record_type.is_job() {
+            self.check_job_times();
+        }
+        if self.record_type.has_fqan() {
+            self.check_fqan();
+        }
+        if self.record_type.is_job_summary() {
+            self.check_summary();
+        }
+        match self.record_type {
+            RecordType::Sync | RecordType::CloudSummary if !self.apel() => {
+                self.check_month_strict()
+            }
+            RecordType::Cloud if !self.apel() => self.check_cloud_strict(),
+            _ => {}
+        }
+        if self.record_type == RecordType::CloudSummary && !self.apel() {
+            self.check_order("EarliestStartTime", "LatestStartTime");
+        }
+        let valid = !self.findings.iter().any(Finding::is_error);
+        msg.findings.append(&mut self.findings);
+        msg.records.push(Entry {
+            index: self.index,
+            position: self.position,
+            record: self.record,
+            valid,
+        });
+    }
+
+    fn check_mandatory(&mut self) {
+        let apel = self.apel();
+        for field in self.record_type.fields() {
+            if self.seen(field.name) {
+                continue;
+            }
+            if field.mandatory {
+                self.error(
+                    self.position,
+                    Some(field.name),
+                    Code::MissingField,
+                    format!("mandatory field {} is missing", field.name),
+                    format!("Mandatory field {} not specified.", field.name),
+                );
+            } else if field.strict_mandatory && !apel {
+                self.push(
+                    self.position,
+                    Some(field.name),
+                    Code::MissingField,
+                    Severity::Error,
+                    format!("{} is mandatory in the EGI record definition", field.name),
+                );
+            }
+        }
+    }
+
+    /// JobRecord `_check_factor`, including the second check pass that rejects the `custom`
+    /// default apel itself puts in.
+    fn check_job_factor(&mut self) {
+        if self.failed("ServiceLevel") || self.failed("ServiceLevelType") {
+            return;
+        }
+        let slt = self.record.text("ServiceLevelType").map(str::to_owned);
+        let sl = self.record.float("ServiceLevel");
+        let at = self.at("ServiceLevel");
+        match (slt, sl) {
+            (None, None) => {
+                if self.apel() {
+                    let f = Finding::new(
+                        Some(self.index),
+                        at,
+                        Some("ServiceLevel"),
+                        Code::BenchmarkIncomplete,
+                        Severity::Error,
+                        "no ServiceLevel and ServiceLevelType: apel stores 'custom' and then rejects it".into(),
+                    )
+                    .with_apel("ScalingFactorUnit custom not valid.")
+                    .in_apel_pass(1);
+                    self.findings.push(f);
+                }
+                // strict: reported as missing mandatory fields already.
+            }
+            (Some(_), None) | (None, Some(_)) => self.error(
+                at,
+                Some("ServiceLevel"),
+                Code::BenchmarkIncomplete,
+                "ServiceLevelType and ServiceLevel must be given together".into(),
+                "Unit but not value supplied for ScalingFactor.".into(),
+            ),
+            (Some(t), Some(_)) => self.check_unit(&t),
+        }
+    }
+
+    fn check_unit(&mut self, unit: &str) {
+        if !VALID_UNITS.contains(&unit.to_ascii_lowercase().as_str()) {
+            let at = self.at("ServiceLevelType");
+            self.error(
+                at,
+                Some("ServiceLevelType"),
+                Code::BenchmarkInvalidType,
+                format!("ServiceLevelType {unit:?} is not si2k, hepspec or hepscore23"),
+                format!("ScalingFactorUnit {unit} not valid."),
+            );
+        }
+    }
+
+    fn check_job04_factor(&mut self) {
+        if self.failed("ServiceLevel") || self.failed("ServiceLevelType") {
+            return;
+        }
+        let has_sl = self.record.get("ServiceLevel").is_some();
+        let at = self.at("ServiceLevel");
+        match (self.slt.clone(), has_sl) {
+            (Slt::Absent, false) => {
+                if self.apel() {
+                    self.crash(
+                        at,
+                        "ServiceLevel",
+                        "KeyError: 'ServiceLevelType'",
+                        Code::MissingField,
+                    );
+                }
+                // strict: the missing ServiceLevel is already reported.
+            }
+            (Slt::Explicit(None), true) => {
+                if self.apel() {
+                    self.crash(
+                        self.at("ServiceLevelType"),
+                        "ServiceLevelType",
+                        "AttributeError: 'NoneType' object has no attribute 'lower'",
+                        Code::BenchmarkIncomplete,
+                    );
+                } else {
+                    self.push(
+                        self.at("ServiceLevelType"),
+                        Some("ServiceLevelType"),
+                        Code::BenchmarkIncomplete,
+                        Severity::Error,
+                        "ServiceLevelType is NULL after a ServiceLevel dictionary".into(),
+                    );
+                }
+            }
+            (Slt::Explicit(_), false) => self.error(
+                at,
+                Some("ServiceLevel"),
+                Code::BenchmarkIncomplete,
+                "ServiceLevelType without a ServiceLevel dictionary".into(),
+                "Unit but not value supplied for ScalingFactor.".into(),
+            ),
+            (Slt::Explicit(Some(t)), true) => self.check_unit(&t),
+            (Slt::Derived(_) | Slt::Absent, _) => {}
+        }
+    }
+
+    fn check_job_times(&mut self) {
+        let (Some(start), Some(end)) = (self.record.time("StartTime"), self.record.time("EndTime"))
+        else {
+            return;
+        };
+        if end < start {
+            self.error(
+                self.at("EndTime"),
+                Some("EndTime"),
+                Code::EndBeforeStart,
+                format!("EndTime {end} is before StartTime {start}"),
+                "EndTime is before StartTime.".into(),
+            );
+        }
+        let limit = self.options.now.checked_add_seconds(2 * 86_400);
+        if limit.is_some_and(|l| end > l) {
+            let p = end.parts();
+            self.error(
+                self.at("EndTime"),
+                Some("EndTime"),
+                Code::InFuture,
+                format!(
+                    "EndTime {end} is more than 2 days after now ({})",
+                    self.options.now
+                ),
+                format!(
+                    "Epoch time {:04}-{:02}-{:02} {:02}:{:02}:{:02} is in the future.",
+                    p.year, p.month, p.day, p.hour, p.minute, p.second
+                ),
+            );
+        }
+    }
+
+    fn check_fqan(&mut self) {
+        if let Some(Err(e)) = self.record.primary_fqan() {
+            let at = self.at("FQAN");
+            let fqan = self.record.text("FQAN").unwrap_or_default().to_owned();
+            self.strict_error(
+                e.position().within(at),
+                "FQAN",
+                Code::InvalidFqan,
+                format!("FQAN {fqan:?} is not a VOMS FQAN: {}", e.kind()),
+            );
+        }
+    }
+
+    /// The month of a summary: `Some((start, end))`, the first second of the month and of the
+    /// next; `None` (with a finding) when Month/Year do not make a date.
+    fn month_bounds(&mut self) -> Option<(UtcTime, UtcTime)> {
+        let (Some(month), Some(year)) = (self.record.int("Month"), self.record.int("Year")) else {
+            return None;
+        };
+        let bounds = month_start(year, month).and_then(|s| {
+            let (ny, nm) = if month == 12 {
+                (year + 1, 1)
+            } else {
+                (year, month + 1)
+            };
+            Some((s, month_start(ny, nm)?))
+        });
+        if bounds.is_none() {
+            self.error(
+                self.at("Month"),
+                Some("Month"),
+                Code::InvalidMonth,
+                format!("Month {month} / Year {year} is not a month of the years 1-9999"),
+                "Invalid values for month and/or year.".into(),
+            );
+        }
+        bounds
+    }
+
+    fn check_summary(&mut self) {
+        let Some((start, end)) = self.month_bounds() else {
+            return;
+        };
+        let eet = self.record.time("EarliestEndTime");
+        let let_ = self.record.time("LatestEndTime");
+        if let Some(e) = eet {
+            if !(start <= e && e <= end) {
+                self.error(
+                    self.at("EarliestEndTime"),
+                    Some("EarliestEndTime"),
+                    Code::OutsideMonth,
+                    format!("EarliestEndTime {e} is outside the stated month {start} .. {end}"),
+                    "EarliestEndTime is not within stated month.".into(),
+                );
+            }
+            if let Some(l) = let_ {
+                if !(start <= l && l <= end) {
+                    self.error(
+                        self.at("LatestEndTime"),
+                        Some("LatestEndTime"),
+                        Code::OutsideMonth,
+                        format!("LatestEndTime {l} is outside the stated month {start} .. {end}"),
+                        "LatestEndTime is not within stated month.".into(),
+                    );
+                }
+                if e > l {
+                    self.error(
+                        self.at("LatestEndTime"),
+                        Some("LatestEndTime"),
+                        Code::LatestBeforeEarliest,
+                        format!("LatestEndTime {l} is before EarliestEndTime {e}"),
+                        "LatestEndTime is earlier than EarliestEndTime.".into(),
+                    );
+                }
+            }
+        } else if let (Some(l), false) = (let_, self.apel()) {
+            // apel skips the check when EarliestEndTime is absent; the strict profile does not.
+            if !(start <= l && l <= end) {
+                self.push(
+                    self.at("LatestEndTime"),
+                    Some("LatestEndTime"),
+                    Code::OutsideMonth,
+                    Severity::Error,
+                    format!("LatestEndTime {l} is outside the stated month {start} .. {end}"),
+                );
+            }
+        }
+        if start > self.options.now {
+            self.error(
+                self.at("Month"),
+                Some("Month"),
+                Code::InFuture,
+                format!(
+                    "the month starting {start} is after now ({})",
+                    self.options.now
+                ),
+                "Month specified in record is in the future.".into(),
+            );
+        }
+        if self.apel() {
+            self.apel_negative_durations();
+        }
+    }
+
+    /// apel's summary checks of negative durations, with its wording (including the v0.2/v0.4
+    /// summary reporting a negative CpuDuration as "Negative WallDuration").
+    fn apel_negative_durations(&mut self) {
+        let normalised = matches!(
+            self.record_type,
+            RecordType::NormalisedSummary | RecordType::NormalisedSummary04
+        );
+        let mut checks = vec![
+            ("WallDuration", "WallDuration"),
+            (
+                "CpuDuration",
+                if normalised {
+                    "CpuDuration"
+                } else {
+                    "WallDuration"
+                },
+            ),
+        ];
+        if normalised {
+            checks.push(("NormalisedWallDuration", "NormalisedWallDuration"));
+            checks.push(("NormalisedCpuDuration", "NormalisedCpuDuration"));
+        }
+        for (field, said) in checks {
+            let value = match self.record.get(field) {
+                Some(Value::Int(v)) => *v < 0,
+                Some(Value::BigInt(t)) => t.starts_with('-'),
+                Some(Value::Benchmarks(_)) => self
+                    .record
+                    .benchmark(field)
+                    .is_some_and(|(_, x)| x.trunc() < 0.0),
+                _ => false,
+            };
+            if value {
+                self.error(
+                    self.at(field),
+                    Some(field),
+                    Code::NegativeValue,
+                    format!("{field} is negative"),
+                    format!("Negative {said}"),
+                );
+            }
+        }
+    }
+
+    fn check_month_strict(&mut self) {
+        let (Some(month), Some(year)) = (self.record.int("Month"), self.record.int("Year")) else {
+            return;
+        };
+        match month_start(year, month) {
+            None => self.push(
+                self.at("Month"),
+                Some("Month"),
+                Code::InvalidMonth,
+                Severity::Error,
+                format!("Month {month} / Year {year} is not a month of the years 1-9999"),
+            ),
+            Some(start) if start > self.options.now => self.push(
+                self.at("Month"),
+                Some("Month"),
+                Code::InFuture,
+                Severity::Error,
+                format!(
+                    "the month starting {start} is after now ({})",
+                    self.options.now
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+
+    fn check_cloud_strict(&mut self) {
+        if let Some(status) = self.record.text("Status")
+            && !["completed", "started", "suspended"].contains(&status)
+        {
+            let status = status.to_owned();
+            self.push(
+                    self.at("Status"),
+                    Some("Status"),
+                    Code::InvalidEnumeration,
+                    Severity::Error,
+                    format!(
+                        "Status {status:?} is not one of completed, started, suspended (EGI cloud record v0.4)"
+                    ),
+                );
+        }
+        self.check_order("StartTime", "EndTime");
+        if let Some(end) = self.record.time("EndTime")
+            && self
+                .options
+                .now
+                .checked_add_seconds(2 * 86_400)
+                .is_some_and(|l| end > l)
+        {
+            self.push(
+                self.at("EndTime"),
+                Some("EndTime"),
+                Code::InFuture,
+                Severity::Error,
+                format!(
+                    "EndTime {end} is more than 2 days after now ({})",
+                    self.options.now
+                ),
+            );
+        }
+    }
+
+    fn check_order(&mut self, first: &'static str, second: &'static str) {
+        if let (Some(a), Some(b)) = (self.record.time(first), self.record.time(second))
+            && b < a
+        {
+            self.push(
+                self.at(second),
+                Some(second),
+                Code::EndBeforeStart,
+                Severity::Error,
+                format!("{second} {b} is before {first} {a}"),
+            );
+        }
+    }
+}
+
+fn month_start(year: i64, month: i64) -> Option<UtcTime> {
+    if !(1..=9999).contains(&year) || !(1..=12).contains(&month) {
+        return None;
+    }
+    let mut p = UtcTime::UNIX_EPOCH.parts();
+    p.year = i32::try_from(year).ok()?;
+    p.month = u8::try_from(month).ok()?;
+    p.day = 1;
+    UtcTime::from_parts(p).ok()
+}

@@ -1,0 +1,364 @@
+//! One APEL record: its type and its field values, in canonical (database) order.
+
+use super::schema::{Kind, RecordType};
+use super::value::{Value, is_null, is_py_space};
+use fedcloud_core::{Fqan, UtcTime};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// A record of an APEL text message. Values hold what the message said (a v0.4 benchmark
+/// dictionary stays a dictionary; derived values such as the chosen benchmark are computed by
+/// accessors).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record<'a> {
+    record_type: RecordType,
+    values: Vec<Option<Value<'a>>>,
+}
+
+/// Why a record cannot be rendered as APEL text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenderError {
+    /// A text value that would not read back: a line break, `%%`, surrounding white space, or a
+    /// NULL spelling (`none`, `null`, empty).
+    #[error("field {field}: text value {value:?} cannot be written in an APEL message")]
+    UnrepresentableText {
+        /// The field.
+        field: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// Records of different types in one message.
+    #[error("a message holds records of one type only")]
+    MixedTypes,
+    /// A value of the wrong type for the field.
+    #[error("field {field}: a value of the wrong type")]
+    WrongType {
+        /// The field.
+        field: &'static str,
+    },
+}
+
+/// A field name that the record type does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{record_type:?} records have no field {field}")]
+pub struct UnknownField {
+    /// The record type.
+    pub record_type: RecordType,
+    /// The name asked for.
+    pub field: String,
+}
+
+impl<'a> Record<'a> {
+    /// An empty record of the given type.
+    #[must_use]
+    pub fn new(record_type: RecordType) -> Self {
+        Self {
+            record_type,
+            values: vec![None; record_type.fields().len()],
+        }
+    }
+
+    /// The record type.
+    #[must_use]
+    pub fn record_type(&self) -> RecordType {
+        self.record_type
+    }
+
+    /// The value of field `name`, `None` when absent or NULL (or not a field of this type).
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&Value<'a>> {
+        self.record_type
+            .field_index(name)
+            .and_then(|i| self.values.get(i))
+            .and_then(Option::as_ref)
+    }
+
+    /// Sets (or, with `None`, clears) field `name`.
+    ///
+    /// # Errors
+    /// [`UnknownField`] when the record type has no such field.
+    pub fn set(&mut self, name: &str, value: Option<Value<'a>>) -> Result<(), UnknownField> {
+        let slot = self
+            .record_type
+            .field_index(name)
+            .and_then(|i| self.values.get_mut(i))
+            .ok_or_else(|| UnknownField {
+                record_type: self.record_type,
+                field: name.to_owned(),
+            })?;
+        *slot = value;
+        Ok(())
+    }
+
+    pub(crate) fn slot_mut(&mut self, index: usize) -> Option<&mut Option<Value<'a>>> {
+        self.values.get_mut(index)
+    }
+
+    /// The fields that have a value, in canonical order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value<'a>)> + '_ {
+        self.record_type
+            .fields()
+            .iter()
+            .zip(&self.values)
+            .filter_map(|(f, v)| v.as_ref().map(|v| (f.name, v)))
+    }
+
+    /// Text field `name`.
+    #[must_use]
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.get(name)? {
+            Value::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Integer field `name` (`None` also when it is outside 64 bits).
+    #[must_use]
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.get(name)? {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// Decimal field `name`.
+    #[must_use]
+    pub fn float(&self, name: &str) -> Option<f64> {
+        match self.get(name)? {
+            Value::Float(x) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// Time field `name`.
+    #[must_use]
+    pub fn time(&self, name: &str) -> Option<UtcTime> {
+        match self.get(name)? {
+            Value::Time(t) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// The benchmark of a v0.4 dictionary field (`ServiceLevel`, `NormalisedWallDuration`, …)
+    /// as apel chooses it: hepscore23 before hepspec before si2k, keys compared case-insensitively
+    /// (the last of several spellings wins). Returns the lower-case type and the value.
+    #[must_use]
+    pub fn benchmark(&self, name: &str) -> Option<(&'static str, f64)> {
+        match self.get(name)? {
+            Value::Benchmarks(entries) => choose_benchmark(entries),
+            _ => None,
+        }
+    }
+
+    /// The primary FQAN (the first of a `;`-separated list, as apel takes it), parsed with the
+    /// lenient grammar. `None` when the record has no FQAN; `Some(Err(..))` when it does not
+    /// parse.
+    #[must_use]
+    pub fn primary_fqan(&self) -> Option<Result<Fqan, fedcloud_core::Error>> {
+        let text = self.text("FQAN")?;
+        let first = text.split(';').next().unwrap_or(text);
+        Some(Fqan::parse_lenient(first))
+    }
+
+    /// VO, VOGroup and VORole as apel derives them from the FQAN (for job and cloud records),
+    /// else as the record states them. apel's rules: only the first FQAN counts; an FQAN that
+    /// does not start with `/` is the VO; the group runs to the first `Role=` component, which
+    /// is the role (with its `Role=` prefix).
+    #[must_use]
+    pub fn vo_group_role(&self) -> (Option<String>, Option<String>, Option<String>) {
+        if self.record_type.has_fqan()
+            && let Some(fqan) = self.text("FQAN")
+        {
+            return apel_parse_fqan(fqan);
+        }
+        (
+            self.text("VO").map(str::to_owned),
+            self.text("VOGroup").map(str::to_owned),
+            self.text("VORole").map(str::to_owned),
+        )
+    }
+
+    /// Renders the record's lines (`Key: value`), in canonical order, without the `%%`.
+    ///
+    /// # Errors
+    /// A text value that cannot be written (see [`RenderError`]).
+    pub fn render_into(&self, out: &mut String) -> Result<(), RenderError> {
+        for (field, value) in self.record_type.fields().iter().zip(&self.values) {
+            let Some(value) = value else { continue };
+            let type_ok = matches!(
+                (field.kind, value),
+                (Kind::Text(_), Value::Text(_))
+                    | (Kind::Int32 | Kind::Int64, Value::Int(_) | Value::BigInt(_))
+                    | (Kind::Float, Value::Float(_))
+                    | (Kind::DateTime, Value::Time(_))
+                    | (Kind::Benchmark { .. }, Value::Benchmarks(_))
+            );
+            if !type_ok {
+                return Err(RenderError::WrongType { field: field.name });
+            }
+            if let Value::Text(t) = value {
+                check_representable(field.name, t)?;
+            }
+            if let Value::Benchmarks(entries) = value {
+                for (k, _) in entries {
+                    if k.is_empty() || k.contains([',', ':', '{', '}', '\n']) || k.trim() != k {
+                        return Err(RenderError::UnrepresentableText {
+                            field: field.name,
+                            value: k.to_string(),
+                        });
+                    }
+                }
+            }
+            let _ = writeln!(out, "{}: {}", field.name, value);
+        }
+        Ok(())
+    }
+
+    /// The same record owning all its text.
+    #[must_use]
+    pub fn into_owned(self) -> Record<'static> {
+        Record {
+            record_type: self.record_type,
+            values: self
+                .values
+                .into_iter()
+                .map(|v| v.map(Value::into_owned))
+                .collect(),
+        }
+    }
+}
+
+fn check_representable(field: &'static str, t: &str) -> Result<(), RenderError> {
+    let bad = is_null(t)
+        || t.contains(['\n', '\r'])
+        || t.contains("%%")
+        || t.starts_with(is_py_space)
+        || t.ends_with(is_py_space);
+    if bad {
+        return Err(RenderError::UnrepresentableText {
+            field,
+            value: t.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// apel's benchmark choice over a dictionary.
+pub(crate) fn choose_benchmark(entries: &[(Cow<'_, str>, f64)]) -> Option<(&'static str, f64)> {
+    let find = |name: &str| {
+        entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    };
+    for name in ["hepscore23", "hepspec", "si2k"] {
+        if let Some(v) = find(name) {
+            return Some((name, v));
+        }
+    }
+    None
+}
+
+/// apel's `parse_fqan` (common/parsing_utils.py).
+pub(crate) fn apel_parse_fqan(fqan: &str) -> (Option<String>, Option<String>, Option<String>) {
+    let first = fqan.split(';').next().unwrap_or(fqan);
+    if !first.starts_with('/') {
+        return (Some(first.to_owned()), None, None);
+    }
+    let vo = first.split('/').nth(1).unwrap_or_default().to_owned();
+    let mut group = String::new();
+    let mut role = None;
+    for piece in first.split('/').filter(|p| !p.is_empty()) {
+        if piece
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("role="))
+        {
+            role = Some(piece.to_owned());
+            break;
+        }
+        group.push('/');
+        group.push_str(piece);
+    }
+    (Some(vo), Some(group), role)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fqan_split_like_apel() {
+        let cases = [
+            (
+                "/atlas/uk/Role=production/Capability=NULL",
+                ("atlas", "/atlas/uk", Some("Role=production")),
+            ),
+            ("/atlas", ("atlas", "/atlas", None)),
+            (
+                "/atlas/a/b/role=lower/x;/cms",
+                ("atlas", "/atlas/a/b", Some("role=lower")),
+            ),
+            ("/Role=x/atlas", ("Role=x", "", Some("Role=x"))),
+            ("/", ("", "", None)),
+            (
+                "/atlas/Capability=NULL",
+                ("atlas", "/atlas/Capability=NULL", None),
+            ),
+        ];
+        for (fqan, (vo, group, role)) in cases {
+            let (v, g, r) = apel_parse_fqan(fqan);
+            assert_eq!(
+                (v.as_deref(), g.as_deref(), r.as_deref()),
+                (Some(vo), Some(group), role),
+                "{fqan}"
+            );
+        }
+        assert_eq!(apel_parse_fqan("atlas"), (Some("atlas".into()), None, None));
+    }
+
+    #[test]
+    fn set_get_render() {
+        let mut r = Record::new(RecordType::Cloud);
+        r.set("VMUUID", Some(Value::Text("vm-1".into()))).unwrap();
+        r.set("SiteName", Some(Value::Text("SITE".into()))).unwrap();
+        r.set("Memory", Some(Value::Int(512))).unwrap();
+        r.set("CpuCount", Some(Value::Float(2.0))).unwrap();
+        assert!(r.set("Nope", None).is_err());
+        assert_eq!(r.text("VMUUID"), Some("vm-1"));
+        assert_eq!(r.int("Memory"), Some(512));
+        let mut out = String::new();
+        r.render_into(&mut out).unwrap();
+        assert_eq!(
+            out,
+            "VMUUID: vm-1\nSiteName: SITE\nCpuCount: 2.0\nMemory: 512\n"
+        );
+        r.set("Status", Some(Value::Text("NULL".into()))).unwrap();
+        assert!(matches!(
+            r.render_into(&mut String::new()),
+            Err(RenderError::UnrepresentableText {
+                field: "Status",
+                ..
+            })
+        ));
+        r.set("Status", Some(Value::Int(1))).unwrap();
+        assert_eq!(
+            r.render_into(&mut String::new()),
+            Err(RenderError::WrongType { field: "Status" })
+        );
+    }
+
+    #[test]
+    fn benchmark_choice() {
+        let e = vec![("hepspec".into(), 1.0), ("HEPscore23".into(), 2.0)];
+        assert_eq!(choose_benchmark(&e), Some(("hepscore23", 2.0)));
+        let e = vec![
+            ("HEPSPEC".into(), 1.0),
+            ("hepspec".into(), 2.0),
+            ("HepSpec".into(), 3.0),
+        ];
+        assert_eq!(choose_benchmark(&e), Some(("hepspec", 3.0)));
+        assert_eq!(choose_benchmark(&[("foo".into(), 1.0)]), None);
+    }
+}

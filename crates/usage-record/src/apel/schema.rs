@@ -1,0 +1,446 @@
+//! The record types of the APEL text messages: their fields, in the order of apel's database
+//! procedures, with types, mandatory flags, ignored keys and database column sizes.
+
+/// The record type a message carries, as apel's record factory selects it from the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RecordType {
+    /// Individual job record, `APEL-individual-job-message` v0.1–v0.3 (one field set).
+    Job,
+    /// Individual job record v0.4: `ServiceLevel` is a benchmark dictionary.
+    Job04,
+    /// Summary, `APEL-summary-job-message: v0.2`.
+    Summary,
+    /// Summary v0.4, `APEL-summary-job-message: v0.4` (benchmark dictionary).
+    Summary04,
+    /// Normalised summary, `APEL-summary-job-message: v0.3` (sic: same type name as v0.2).
+    NormalisedSummary,
+    /// Normalised summary v0.4, `APEL-normalised-summary-message: v0.4`.
+    NormalisedSummary04,
+    /// Sync record, `APEL-sync-message: v0.1`.
+    Sync,
+    /// Cloud record, `APEL-cloud-message` v0.2 / v0.4.
+    Cloud,
+    /// Cloud summary record, `APEL-cloud-summary-message: v0.4`.
+    CloudSummary,
+}
+
+/// How a field's value is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Text; the number is the database column size (VARCHAR).
+    Text(usize),
+    /// Integer stored in a 32-bit INT column.
+    Int32,
+    /// Integer stored in a 64-bit BIGINT column.
+    Int64,
+    /// Decimal (DECIMAL(10,3) in the database).
+    Float,
+    /// A time: epoch seconds or ISO 8601 `…Z`.
+    DateTime,
+    /// v0.4 benchmark dictionary `{hepspec: 11.4, HEPscore23: 15.3}`; `true` when the chosen
+    /// value is stored as an integer (normalised durations).
+    Benchmark { integer: bool },
+}
+
+/// One field of a record type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    /// Mandatory in apel 2.5.0.
+    pub(crate) mandatory: bool,
+    /// Mandatory only in the strict profile (the EGI record definitions ask for it).
+    pub(crate) strict_mandatory: bool,
+    /// Counts and durations: negative values are an error in the strict profile.
+    pub(crate) non_negative: bool,
+}
+
+const fn f(name: &'static str, kind: Kind) -> Field {
+    Field {
+        name,
+        kind,
+        mandatory: false,
+        strict_mandatory: false,
+        non_negative: false,
+    }
+}
+const fn m(name: &'static str, kind: Kind) -> Field {
+    Field {
+        mandatory: true,
+        strict_mandatory: true,
+        ..f(name, kind)
+    }
+}
+/// Mandatory by the EGI documentation but not by apel.
+const fn doc_m(name: &'static str, kind: Kind) -> Field {
+    Field {
+        strict_mandatory: true,
+        ..f(name, kind)
+    }
+}
+const fn nn(field: Field) -> Field {
+    Field {
+        non_negative: true,
+        ..field
+    }
+}
+
+use Kind::{DateTime as D, Float as F, Int32 as I, Int64 as L};
+const T: Kind = Kind::Text(255);
+const BENCH: Kind = Kind::Benchmark { integer: false };
+const BENCH_INT: Kind = Kind::Benchmark { integer: true };
+
+static JOB: &[Field] = &[
+    m("Site", T),
+    doc_m("SubmitHost", T),
+    f("MachineName", T),
+    f("Queue", Kind::Text(100)),
+    m("LocalJobId", T),
+    f("LocalUserId", T),
+    f("GlobalUserName", T),
+    f("FQAN", T),
+    f("VO", T),
+    f("VOGroup", T),
+    f("VORole", T),
+    nn(m("WallDuration", I)),
+    nn(m("CpuDuration", I)),
+    nn(f("Processors", I)),
+    nn(f("NodeCount", I)),
+    m("StartTime", D),
+    m("EndTime", D),
+    f("InfrastructureDescription", Kind::Text(100)),
+    f("InfrastructureType", Kind::Text(20)),
+    nn(f("MemoryReal", I)),
+    nn(f("MemoryVirtual", I)),
+    doc_m("ServiceLevelType", Kind::Text(50)),
+    doc_m("ServiceLevel", F),
+];
+
+static JOB04: &[Field] = &[
+    m("Site", T),
+    doc_m("SubmitHost", T),
+    f("MachineName", T),
+    f("Queue", Kind::Text(100)),
+    m("LocalJobId", T),
+    f("LocalUserId", T),
+    f("GlobalUserName", T),
+    f("FQAN", T),
+    f("VO", T),
+    f("VOGroup", T),
+    f("VORole", T),
+    nn(m("WallDuration", I)),
+    nn(m("CpuDuration", I)),
+    nn(f("Processors", I)),
+    nn(f("NodeCount", I)),
+    m("StartTime", D),
+    m("EndTime", D),
+    f("InfrastructureDescription", Kind::Text(100)),
+    f("InfrastructureType", Kind::Text(20)),
+    nn(f("MemoryReal", I)),
+    nn(f("MemoryVirtual", I)),
+    f("ServiceLevelType", Kind::Text(50)),
+    doc_m("ServiceLevel", BENCH),
+];
+
+static SUMMARY: &[Field] = &[
+    m("Site", T),
+    m("Month", I),
+    m("Year", I),
+    f("GlobalUserName", T),
+    f("VO", T),
+    f("VOGroup", T),
+    f("VORole", T),
+    f("SubmitHost", T),
+    f("InfrastructureType", Kind::Text(50)),
+    f("InfrastructureDescription", Kind::Text(100)),
+    f("ServiceLevelType", Kind::Text(50)),
+    f("ServiceLevel", F),
+    nn(f("NodeCount", I)),
+    nn(f("Processors", I)),
+    f("EarliestEndTime", D),
+    f("LatestEndTime", D),
+    nn(m("WallDuration", L)),
+    nn(m("CpuDuration", L)),
+    nn(m("NumberOfJobs", I)),
+];
+
+static SUMMARY04: &[Field] = &[
+    m("Site", T),
+    m("Month", I),
+    m("Year", I),
+    f("GlobalUserName", T),
+    f("VO", T),
+    f("VOGroup", T),
+    f("VORole", T),
+    f("SubmitHost", T),
+    f("InfrastructureType", Kind::Text(50)),
+    f("InfrastructureDescription", Kind::Text(100)),
+    f("ServiceLevelType", Kind::Text(50)),
+    f("ServiceLevel", BENCH),
+    nn(f("NodeCount", I)),
+    nn(f("Processors", I)),
+    f("EarliestEndTime", D),
+    f("LatestEndTime", D),
+    nn(m("WallDuration", L)),
+    nn(m("CpuDuration", L)),
+    nn(m("NumberOfJobs", I)),
+];
+
+static NORMALISED: &[Field] = &[
+    m("Site", T),
+    m("Month", I),
+    m("Year", I),
+    f("GlobalUserName", T),
+    f("VO", T),
+    f("VOGroup", T),
+    f("VORole", T),
+    f("SubmitHost", T),
+    f("Infrastructure", Kind::Text(50)),
+    f("InfrastructureDescription", Kind::Text(100)),
+    f("ServiceLevelType", Kind::Text(50)),
+    nn(f("NodeCount", I)),
+    nn(f("Processors", I)),
+    f("EarliestEndTime", D),
+    f("LatestEndTime", D),
+    nn(m("WallDuration", L)),
+    nn(m("CpuDuration", L)),
+    nn(m("NormalisedWallDuration", L)),
+    nn(m("NormalisedCpuDuration", L)),
+    nn(m("NumberOfJobs", I)),
+];
+
+static NORMALISED04: &[Field] = &[
+    m("Site", T),
+    m("Month", I),
+    m("Year", I),
+    f("GlobalUserName", T),
+    f("VO", T),
+    f("VOGroup", T),
+    f("VORole", T),
+    f("SubmitHost", T),
+    f("Infrastructure", Kind::Text(50)),
+    f("InfrastructureDescription", Kind::Text(100)),
+    f("ServiceLevelType", Kind::Text(50)),
+    nn(f("NodeCount", I)),
+    nn(f("Processors", I)),
+    f("EarliestEndTime", D),
+    f("LatestEndTime", D),
+    nn(m("WallDuration", L)),
+    nn(m("CpuDuration", L)),
+    nn(m("NormalisedWallDuration", BENCH_INT)),
+    nn(m("NormalisedCpuDuration", BENCH_INT)),
+    nn(m("NumberOfJobs", I)),
+];
+
+static SYNC: &[Field] = &[
+    m("Site", T),
+    doc_m("SubmitHost", T),
+    nn(m("NumberOfJobs", I)),
+    m("Month", I),
+    m("Year", I),
+];
+
+static CLOUD: &[Field] = &[
+    f("RecordCreateTime", D),
+    m("VMUUID", T),
+    m("SiteName", T),
+    f("CloudComputeService", T),
+    doc_m("MachineName", T),
+    f("LocalUserId", T),
+    f("LocalGroupId", T),
+    f("GlobalUserName", T),
+    f("FQAN", T),
+    f("VO", T),
+    f("VOGroup", T),
+    f("VORole", T),
+    f("Status", T),
+    f("StartTime", D),
+    f("EndTime", D),
+    nn(f("SuspendDuration", L)),
+    nn(f("WallDuration", L)),
+    nn(f("CpuDuration", L)),
+    nn(f("CpuCount", F)),
+    f("NetworkType", T),
+    nn(f("NetworkInbound", L)),
+    nn(f("NetworkOutbound", L)),
+    nn(f("PublicIPCount", I)),
+    nn(f("Memory", L)),
+    nn(f("Disk", L)),
+    f("BenchmarkType", Kind::Text(50)),
+    f("Benchmark", F),
+    f("StorageRecordId", T),
+    f("ImageId", T),
+    f("CloudType", T),
+];
+
+static CLOUD_SUMMARY: &[Field] = &[
+    m("SiteName", T),
+    f("CloudComputeService", T),
+    m("Month", I),
+    m("Year", I),
+    f("GlobalUserName", T),
+    f("VO", T),
+    f("VOGroup", T),
+    f("VORole", T),
+    f("Status", T),
+    f("CloudType", T),
+    f("ImageId", T),
+    f("EarliestStartTime", D),
+    f("LatestStartTime", D),
+    nn(f("WallDuration", L)),
+    nn(f("CpuDuration", L)),
+    nn(f("CpuCount", F)),
+    nn(f("NetworkInbound", L)),
+    nn(f("NetworkOutbound", L)),
+    nn(f("Memory", L)),
+    nn(f("Disk", L)),
+    f("BenchmarkType", Kind::Text(50)),
+    f("Benchmark", F),
+    nn(m("NumberOfVMs", L)),
+];
+
+impl RecordType {
+    /// Every record type.
+    pub const ALL: &'static [RecordType] = &[
+        RecordType::Job,
+        RecordType::Job04,
+        RecordType::Summary,
+        RecordType::Summary04,
+        RecordType::NormalisedSummary,
+        RecordType::NormalisedSummary04,
+        RecordType::Sync,
+        RecordType::Cloud,
+        RecordType::CloudSummary,
+    ];
+
+    pub(crate) fn fields(self) -> &'static [Field] {
+        match self {
+            RecordType::Job => JOB,
+            RecordType::Job04 => JOB04,
+            RecordType::Summary => SUMMARY,
+            RecordType::Summary04 => SUMMARY04,
+            RecordType::NormalisedSummary => NORMALISED,
+            RecordType::NormalisedSummary04 => NORMALISED04,
+            RecordType::Sync => SYNC,
+            RecordType::Cloud => CLOUD,
+            RecordType::CloudSummary => CLOUD_SUMMARY,
+        }
+    }
+
+    /// Keys apel accepts and drops for this type.
+    pub(crate) fn ignored(self) -> &'static [&'static str] {
+        match self {
+            RecordType::Job | RecordType::Job04 => &["SubmitHostType", "UpdateTime"],
+            RecordType::Summary
+            | RecordType::Summary04
+            | RecordType::NormalisedSummary
+            | RecordType::NormalisedSummary04
+            | RecordType::CloudSummary => &["UpdateTime"],
+            RecordType::Sync => &[],
+            RecordType::Cloud => &[
+                "UpdateTime",
+                "MeasurementTime",
+                "MeasurementMonth",
+                "MeasurementYear",
+            ],
+        }
+    }
+
+    /// The index of field `key` (exact, case-sensitive as apel compares keys).
+    pub(crate) fn field_index(self, key: &str) -> Option<usize> {
+        self.fields()
+            .iter()
+            .position(|f| f.name.len() == key.len() && f.name == key)
+    }
+
+    /// The canonical header line of messages of this type (the newest version of it).
+    #[must_use]
+    pub const fn header(self) -> &'static str {
+        match self {
+            RecordType::Job => "APEL-individual-job-message: v0.3",
+            RecordType::Job04 => "APEL-individual-job-message: v0.4",
+            RecordType::Summary => "APEL-summary-job-message: v0.2",
+            RecordType::Summary04 => "APEL-summary-job-message: v0.4",
+            RecordType::NormalisedSummary => "APEL-summary-job-message: v0.3",
+            RecordType::NormalisedSummary04 => "APEL-normalised-summary-message: v0.4",
+            RecordType::Sync => "APEL-sync-message: v0.1",
+            RecordType::Cloud => "APEL-cloud-message: v0.4",
+            RecordType::CloudSummary => "APEL-cloud-summary-message: v0.4",
+        }
+    }
+
+    /// The name of apel's record class (as its verdicts name it).
+    #[must_use]
+    pub const fn apel_class(self) -> &'static str {
+        match self {
+            RecordType::Job => "JobRecord",
+            RecordType::Job04 => "JobRecord04",
+            RecordType::Summary => "SummaryRecord",
+            RecordType::Summary04 => "SummaryRecord04",
+            RecordType::NormalisedSummary => "NormalisedSummaryRecord",
+            RecordType::NormalisedSummary04 => "NormalisedSummaryRecord04",
+            RecordType::Sync => "SyncRecord",
+            RecordType::Cloud => "CloudRecord",
+            RecordType::CloudSummary => "CloudSummaryRecord",
+        }
+    }
+
+    /// The field names of this type, in canonical (database) order.
+    pub fn field_names(self) -> impl Iterator<Item = &'static str> {
+        self.fields().iter().map(|f| f.name)
+    }
+
+    /// Whether the record carries an FQAN from which VO, VOGroup and VORole are derived.
+    pub(crate) fn has_fqan(self) -> bool {
+        matches!(
+            self,
+            RecordType::Job | RecordType::Job04 | RecordType::Cloud
+        )
+    }
+
+    /// Whether this is one of the monthly summary types with Month/Year checks.
+    pub(crate) fn is_job_summary(self) -> bool {
+        matches!(
+            self,
+            RecordType::Summary
+                | RecordType::Summary04
+                | RecordType::NormalisedSummary
+                | RecordType::NormalisedSummary04
+        )
+    }
+
+    pub(crate) fn is_job(self) -> bool {
+        matches!(self, RecordType::Job | RecordType::Job04)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_consistent() {
+        for &t in RecordType::ALL {
+            let names: Vec<_> = t.field_names().collect();
+            let mut sorted = names.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), names.len(), "{t:?} has a duplicate field");
+            for (i, n) in names.iter().enumerate() {
+                assert_eq!(t.field_index(n), Some(i));
+            }
+            for ig in t.ignored() {
+                assert_eq!(
+                    t.field_index(ig),
+                    None,
+                    "{t:?}: {ig} both field and ignored"
+                );
+            }
+        }
+        assert_eq!(RecordType::Cloud.fields().len(), 30);
+        assert_eq!(RecordType::Job.fields().len(), 23);
+        assert_eq!(RecordType::NormalisedSummary.fields().len(), 20);
+        assert_eq!(RecordType::CloudSummary.fields().len(), 23);
+    }
+}

@@ -1,0 +1,521 @@
+//! Field values and the conversions of the two profiles: apel's (Python `int()`, `float()`,
+//! `utcfromtimestamp`, `strptime`) and the strict one.
+
+use fedcloud_core::{DateTimeParts, UtcTime};
+use std::borrow::Cow;
+use std::fmt;
+
+/// A typed field value. Text borrows from the message where it can.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Value<'a> {
+    /// Text, as written (surrounding white space removed).
+    Text(Cow<'a, str>),
+    /// An integer.
+    Int(i64),
+    /// An integer outside 64 bits, kept as its digits (apel accepts these; its database does not).
+    BigInt(Cow<'a, str>),
+    /// A decimal number.
+    Float(f64),
+    /// A time (UTC).
+    Time(UtcTime),
+    /// A v0.4 benchmark dictionary, entries as written.
+    Benchmarks(Vec<(Cow<'a, str>, f64)>),
+}
+
+impl PartialEq for Value<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        // Floats compare by bits so that NaN equals itself and parse(render(x)) == x holds.
+        match (self, other) {
+            (Value::Text(a), Value::Text(b)) | (Value::BigInt(a), Value::BigInt(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+            (Value::Time(a), Value::Time(b)) => a == b,
+            (Value::Benchmarks(a), Value::Benchmarks(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|((ka, va), (kb, vb))| ka == kb && va.to_bits() == vb.to_bits())
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Value<'_> {
+    /// The same value owning its text.
+    #[must_use]
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Text(t) => Value::Text(Cow::Owned(t.into_owned())),
+            Value::BigInt(t) => Value::BigInt(Cow::Owned(t.into_owned())),
+            Value::Int(i) => Value::Int(i),
+            Value::Float(x) => Value::Float(x),
+            Value::Time(t) => Value::Time(t),
+            Value::Benchmarks(b) => Value::Benchmarks(
+                b.into_iter()
+                    .map(|(k, v)| (Cow::Owned(k.into_owned()), v))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Renders a float so that both Python `float()` and this crate read it back to the same bits.
+pub(crate) struct PyFloat(pub(crate) f64);
+
+impl fmt::Display for PyFloat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        if x.is_nan() {
+            f.write_str("nan")
+        } else if x.is_infinite() {
+            f.write_str(if x > 0.0 { "inf" } else { "-inf" })
+        } else {
+            write!(f, "{x:?}")
+        }
+    }
+}
+
+impl fmt::Display for Value<'_> {
+    /// The APEL text form of the value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Text(t) | Value::BigInt(t) => f.write_str(t),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{}", PyFloat(*x)),
+            Value::Time(t) => write!(f, "{}", t.epoch_seconds()),
+            Value::Benchmarks(entries) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}: {}", PyFloat(*v))?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+/// Python's `str.strip()` white space: also U+001C–U+001F, which `char::is_whitespace` lacks.
+pub(crate) fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+pub(crate) fn py_strip(s: &str) -> &str {
+    s.trim_matches(is_py_space)
+}
+
+/// apel's NULL spellings: `none`, `null` or empty, in any case.
+pub(crate) fn is_null(s: &str) -> bool {
+    s.is_empty() || s.eq_ignore_ascii_case("none") || s.eq_ignore_ascii_case("null")
+}
+
+/// An integer as Python's `int()` reads it (ASCII digits): an optional sign, digits, single
+/// underscores between digits.
+pub(crate) enum PyInt {
+    Small(i64),
+    Big,
+}
+
+pub(crate) fn py_int(s: &str, underscores: bool) -> Option<PyInt> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let bytes = digits.as_bytes();
+    if bytes.is_empty() || !bytes.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut prev_digit = false;
+    for &b in bytes {
+        match b {
+            b'0'..=b'9' => prev_digit = true,
+            b'_' if underscores && prev_digit => prev_digit = false,
+            _ => return None,
+        }
+    }
+    if !prev_digit {
+        return None;
+    }
+    let cleaned: Cow<'_, str> = if digits.contains('_') {
+        Cow::Owned(s.replace('_', ""))
+    } else {
+        Cow::Borrowed(s)
+    };
+    Some(match cleaned.parse::<i64>() {
+        Ok(v) => PyInt::Small(v),
+        Err(_) => PyInt::Big,
+    })
+}
+
+/// A float as Python's `float()` reads it (ASCII): decimal literals with optional exponent and
+/// underscores between digits, or `inf`, `infinity`, `nan` in any case, with a sign.
+pub(crate) fn py_float(s: &str, underscores: bool) -> Option<f64> {
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let lower = unsigned.to_ascii_lowercase();
+    if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
+        let v = if lower == "nan" {
+            f64::NAN
+        } else {
+            f64::INFINITY
+        };
+        return Some(if s.starts_with('-') { -v } else { v });
+    }
+    let b = unsigned.as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize| -> Option<usize> {
+        let start = *i;
+        let mut prev_digit = false;
+        while let Some(&c) = b.get(*i) {
+            match c {
+                b'0'..=b'9' => prev_digit = true,
+                b'_' if underscores && prev_digit => prev_digit = false,
+                _ => break,
+            }
+            *i += 1;
+        }
+        if *i > start && !prev_digit {
+            return None;
+        }
+        Some(*i - start)
+    };
+    let int_len = digits(&mut i)?;
+    let mut frac_len = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if b.get(i) == Some(&b'_') {
+            return None;
+        }
+        frac_len = digits(&mut i)?;
+    }
+    if int_len + frac_len == 0 {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i)? == 0 {
+            return None;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    s.replace('_', "").parse::<f64>().ok()
+}
+
+/// How a datetime field failed, with apel's text for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TimeError {
+    /// Not a time at all.
+    Syntax(String),
+    /// A number of seconds outside 0001–9999.
+    Range(String),
+}
+
+/// Seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, apel's (Python `datetime`'s) range.
+const APEL_MIN: i64 = -62_135_596_800;
+const APEL_MAX: i64 = 253_402_300_799;
+
+/// The proleptic Gregorian year of epoch second `secs` (astronomical numbering), for apel's
+/// out-of-range messages.
+fn year_of(secs: i128) -> i128 {
+    let days = secs.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    yoe + era * 400 + i128::from(month <= 2)
+}
+
+/// apel's datetime conversion: an integer epoch (through `utcfromtimestamp`), else
+/// `strptime('%Y-%m-%dT%H:%M:%S%Z')` after `Z` → `UTC`, read as UTC (apel reads it as local time;
+/// we assume the loader runs with TZ=UTC, as its results are only right then).
+pub(crate) fn apel_datetime(s: &str) -> Result<UtcTime, TimeError> {
+    if let Some(n) = py_int(s, true) {
+        let n: i128 = match n {
+            PyInt::Small(v) => i128::from(v),
+            PyInt::Big => {
+                return Err(TimeError::Range(
+                    "timestamp out of range for platform time_t".into(),
+                ));
+            }
+        };
+        if (i128::from(APEL_MIN)..=i128::from(APEL_MAX)).contains(&n) {
+            let secs = i64::try_from(n).unwrap_or(0);
+            return UtcTime::from_epoch_seconds(secs)
+                .map_err(|_| TimeError::Range(format!("year {} is out of range", year_of(n))));
+        }
+        let year = year_of(n);
+        if year - 1900 > i128::from(i32::MAX) || year - 1900 < i128::from(i32::MIN) {
+            return Err(TimeError::Range(
+                "[Errno 75] Value too large for defined data type".into(),
+            ));
+        }
+        // Python formats the year after it went through a C int.
+        let wrapped = year as i32;
+        return Err(TimeError::Range(format!("year {wrapped} is out of range")));
+    }
+    strptime_utc(s).ok_or_else(|| TimeError::Syntax(format!("Unknown datetime format!: {s}")))
+}
+
+/// `(\d{4})-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])T(2[0-3]|[01]\d|\d):
+/// ([0-5]\d|\d):(6[01]|[0-5]\d|\d)(utc|gmt)`, case-insensitive, whole string, after `Z` → `UTC`.
+fn strptime_utc(s: &str) -> Option<UtcTime> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let two = |i: &mut usize, max: u32, space_ok: bool| -> Option<u32> {
+        let first = *b.get(*i)?;
+        if space_ok && first == b' ' {
+            let d = *b.get(*i + 1)?;
+            if (b'1'..=b'9').contains(&d) {
+                *i += 2;
+                return Some(u32::from(d - b'0'));
+            }
+            return None;
+        }
+        if !first.is_ascii_digit() {
+            return None;
+        }
+        if let Some(&second) = b.get(*i + 1).filter(|c| c.is_ascii_digit()) {
+            let v = u32::from(first - b'0') * 10 + u32::from(second - b'0');
+            if v <= max {
+                *i += 2;
+                return Some(v);
+            }
+        }
+        *i += 1;
+        Some(u32::from(first - b'0'))
+    };
+    let year_digits = b.get(0..4)?;
+    if !year_digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let year = year_digits
+        .iter()
+        .fold(0i32, |acc, d| acc * 10 + i32::from(d - b'0'));
+    i += 4;
+    let sep = |i: &mut usize, c: u8| -> Option<()> {
+        (b.get(*i).map(u8::to_ascii_uppercase) == Some(c)).then(|| *i += 1)
+    };
+    sep(&mut i, b'-')?;
+    let month = two(&mut i, 12, false)?;
+    sep(&mut i, b'-')?;
+    let day = two(&mut i, 31, true)?;
+    sep(&mut i, b'T')?;
+    let hour = two(&mut i, 23, false)?;
+    sep(&mut i, b':')?;
+    let minute = two(&mut i, 59, false)?;
+    sep(&mut i, b':')?;
+    let second = two(&mut i, 61, false)?;
+    let zone = s.get(i..)?;
+    let zone_ok = zone == "Z"
+        || zone.eq_ignore_ascii_case("utc")
+        || zone.eq_ignore_ascii_case("gmt")
+        // `Z` → `UTC` replaces upper-case Z only, so `UTc`-like mixes are fine but `z` is not.
+        ;
+    if !zone_ok || month == 0 || day == 0 || year == 0 {
+        return None;
+    }
+    // strptime validates the date; mktime then normalises seconds 60 and 61.
+    let base = UtcTime::from_parts(date_parts(year, month, day, hour, minute)?).ok()?;
+    base.checked_add_seconds(i64::from(second))
+        .filter(|t| t.epoch_seconds() <= APEL_MAX)
+}
+
+fn date_parts(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> Option<DateTimeParts> {
+    let mut p = UtcTime::UNIX_EPOCH.parts();
+    p.year = year;
+    p.month = u8::try_from(month).ok()?;
+    p.day = u8::try_from(day).ok()?;
+    p.hour = u8::try_from(hour).ok()?;
+    p.minute = u8::try_from(minute).ok()?;
+    p.second = 0;
+    Some(p)
+}
+
+/// The strict profile's times: epoch seconds (ASCII digits, optional `-`) or ISO 8601 with `Z`.
+pub(crate) fn strict_datetime(s: &str) -> Result<UtcTime, TimeError> {
+    if s.bytes().all(|c| c.is_ascii_digit() || c == b'-') && !s.is_empty() {
+        return UtcTime::parse_epoch(s).map_err(|e| TimeError::Range(e.to_string()));
+    }
+    UtcTime::parse_strict(s).map_err(|e| TimeError::Syntax(e.to_string()))
+}
+
+/// Python's `repr()` of a string, for apel's `could not convert string to float: '…'`.
+pub(crate) fn py_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_int() {
+        let ok = [
+            ("10", 10),
+            ("+10", 10),
+            ("-5", -5),
+            ("1_0", 10),
+            ("010", 10),
+        ];
+        for (s, v) in ok {
+            assert!(
+                matches!(py_int(s, true), Some(PyInt::Small(x)) if x == v),
+                "{s}"
+            );
+        }
+        for s in [
+            "1.5", "1e3", "0x10", "1__0", "_1", "1_", "", "1 2", "++1", "-",
+        ] {
+            assert!(py_int(s, true).is_none(), "{s}");
+        }
+        assert!(py_int("1_0", false).is_none());
+        assert!(matches!(
+            py_int("99999999999999999999999", true),
+            Some(PyInt::Big)
+        ));
+    }
+
+    #[test]
+    fn python_float() {
+        for (s, v) in [
+            (".5", 0.5),
+            ("5.", 5.0),
+            ("1e5", 1e5),
+            ("1E+5", 1e5),
+            ("1_000.5", 1000.5),
+            ("-2", -2.0),
+        ] {
+            assert_eq!(py_float(s, true), Some(v), "{s}");
+        }
+        assert!(py_float("nan", true).unwrap().is_nan());
+        assert_eq!(py_float("-Infinity", true), Some(f64::NEG_INFINITY));
+        assert_eq!(py_float("iNf", true), Some(f64::INFINITY));
+        assert_eq!(py_float("1e400", true), Some(f64::INFINITY));
+        for s in [
+            "1._5", "0x1p3", "1e", "", "1,5", ".", "e5", "1.5.2", "1_", "abc",
+        ] {
+            assert_eq!(py_float(s, true), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn apel_times() {
+        let ok = [
+            ("1000", 1000),
+            ("-1", -1),
+            ("1_000", 1000),
+            ("2020-01-01T00:00:00Z", 1_577_836_800),
+            ("2020-01-01T00:00:00gmt", 1_577_836_800),
+            ("2020-01-01T00:00:00UTC", 1_577_836_800),
+            ("2020-1-1T0:0:0Z", 1_577_836_800),
+            ("2020-01- 1t00:00:00Z", 1_577_836_800),
+            ("2020-01-01T00:00:61Z", 1_577_836_861),
+            ("-62135596800", APEL_MIN),
+        ];
+        for (s, secs) in ok {
+            assert_eq!(
+                apel_datetime(s).map(UtcTime::epoch_seconds),
+                Ok(secs),
+                "{s}"
+            );
+        }
+        for s in [
+            "2020-01-01T00:00:00",
+            "2020-01-01T00:00:00z",
+            "2020-01-01T00:00:00.5Z",
+            "2020-01-01T00:00:00+00:00",
+            "2020-02-30T00:00:00Z",
+            "2020-01-01 00:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "2000.5",
+            "1e3",
+            "0x10",
+        ] {
+            assert_eq!(
+                apel_datetime(s),
+                Err(TimeError::Syntax(format!("Unknown datetime format!: {s}"))),
+                "{s}"
+            );
+        }
+        let range = [
+            ("253402300800", "year 10000 is out of range"),
+            ("-62135596801", "year 0 is out of range"),
+            ("1000000000000000", "year 31690708 is out of range"),
+            ("-1000000000000", "year -29719 is out of range"),
+            (
+                "9223372036854775807",
+                "[Errno 75] Value too large for defined data type",
+            ),
+            (
+                "9223372036854775808",
+                "timestamp out of range for platform time_t",
+            ),
+        ];
+        for (s, msg) in range {
+            assert_eq!(apel_datetime(s), Err(TimeError::Range(msg.into())), "{s}");
+        }
+    }
+
+    #[test]
+    fn strict_times() {
+        assert_eq!(strict_datetime("1000").unwrap().epoch_seconds(), 1000);
+        assert!(strict_datetime("2020-01-01T00:00:00Z").is_ok());
+        assert!(strict_datetime("2020-01-01T00:00:00gmt").is_err());
+        assert!(strict_datetime("1_000").is_err());
+        assert!(strict_datetime("").is_err());
+    }
+
+    #[test]
+    fn repr() {
+        assert_eq!(py_repr("x"), "'x'");
+        assert_eq!(py_repr("it's"), "\"it's\"");
+        assert_eq!(py_repr("a'\"b"), "'a\\'\"b'");
+        assert_eq!(py_repr("t\tb\\"), "'t\\tb\\\\'");
+    }
+
+    #[test]
+    fn floats_render_back() {
+        for x in [0.1, 1006.3, 1e300, -0.0, 519_728.0, f64::MIN_POSITIVE] {
+            let text = PyFloat(x).to_string();
+            assert_eq!(
+                py_float(&text, false).map(f64::to_bits),
+                Some(x.to_bits()),
+                "{text}"
+            );
+        }
+        assert_eq!(PyFloat(f64::NAN).to_string(), "nan");
+        assert_eq!(PyFloat(f64::NEG_INFINITY).to_string(), "-inf");
+    }
+}

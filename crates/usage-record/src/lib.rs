@@ -1,0 +1,7 @@
+#![doc = include_str!("../README.md")]
+
+pub mod apel;
+mod finding;
+
+pub use fedcloud_core;
+pub use finding::{Code, Finding, Severity};
