@@ -225,6 +225,21 @@ pub fn parse_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
     let Some(header) = lines.next() else {
         return msg;
     };
+    if header.text.len() > limits.max_line_bytes {
+        msg.findings.push(Finding::new(
+            None,
+            header.start(),
+            None,
+            Code::LimitExceeded,
+            Severity::Error,
+            format!(
+                "header line of {} bytes exceeds the limit of {} bytes",
+                header.text.len(),
+                limits.max_line_bytes
+            ),
+        ));
+        return msg;
+    }
     msg.header = Some(header.text);
     let Some(record_type) = header_type(header.text, options.profile, start, &mut msg.findings)
     else {

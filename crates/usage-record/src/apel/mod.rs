@@ -22,8 +22,8 @@ pub use value::Value;
 /// fields in canonical order, `%%` after each record.
 ///
 /// # Errors
-/// A record whose type differs from the first one's, or a value that cannot be written (see
-/// [`RenderError`]).
+/// A record whose type differs from the first one's, a record without any value (it would
+/// vanish), or a value that cannot be written (see [`RenderError`]).
 pub fn render_message(records: &[Record<'_>]) -> Result<String, RenderError> {
     let mut out = String::with_capacity(records.len() * 512 + 64);
     let Some(first) = records.first() else {
@@ -35,8 +35,301 @@ pub fn render_message(records: &[Record<'_>]) -> Result<String, RenderError> {
         if r.record_type() != first.record_type() {
             return Err(RenderError::MixedTypes);
         }
+        if r.iter().next().is_none() {
+            return Err(RenderError::EmptyRecord);
+        }
         r.render_into(&mut out)?;
         out.push_str("%%\n");
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::schema::Kind;
+    use super::*;
+    use fedcloud_core::{FixedClock, UtcTime};
+    use proptest::prelude::*;
+    use std::borrow::Cow;
+
+    fn text() -> impl Strategy<Value = String> {
+        "[A-Za-z0-9/=.@_-][A-Za-z0-9/=.@_ :{}'-]{0,20}[A-Za-z0-9/=.@_'-]"
+            .prop_filter("not a NULL spelling", |s| {
+                !value::is_null(s) && !s.contains("%%")
+            })
+    }
+
+    fn value_for(kind: Kind, bench_keys: Vec<&'static str>) -> BoxedStrategy<Value<'static>> {
+        match kind {
+            Kind::Text(_) => text().prop_map(|s| Value::Text(Cow::Owned(s))).boxed(),
+            Kind::Int32 | Kind::Int64 => any::<i64>().prop_map(Value::Int).boxed(),
+            Kind::Float => prop_oneof![
+                any::<f64>(),
+                Just(f64::NAN),
+                Just(f64::INFINITY),
+                -1e6f64..1e6
+            ]
+            .prop_map(Value::Float)
+            .boxed(),
+            Kind::DateTime => (-62_135_596_800i64..=253_402_300_799)
+                .prop_map(|s| Value::Time(UtcTime::from_epoch_seconds(s).unwrap()))
+                .boxed(),
+            Kind::Benchmark { integer } => proptest::collection::vec(
+                if integer { -1e9f64..1e9 } else { -1e6f64..1e6 },
+                bench_keys.len(),
+            )
+            .prop_map(move |vals| {
+                Value::Benchmarks(
+                    bench_keys
+                        .iter()
+                        .zip(vals)
+                        .map(|(k, v)| (Cow::Borrowed(*k), if integer { v.trunc() } else { v }))
+                        .collect(),
+                )
+            })
+            .boxed(),
+        }
+    }
+
+    fn record() -> impl Strategy<Value = Record<'static>> {
+        (
+            proptest::sample::select(RecordType::ALL.to_vec()),
+            proptest::sample::subsequence(vec!["hepspec", "si2k", "HEPscore23", "other"], 1..4),
+        )
+            .prop_filter("a benchmark key apel knows", |(_, keys)| {
+                keys.iter().any(|k| *k != "other")
+            })
+            .prop_flat_map(|(t, keys)| {
+                let fields: Vec<_> = t
+                    .fields()
+                    .iter()
+                    // v0.4 dictionaries decide ServiceLevelType themselves.
+                    .filter(|f| {
+                        !(f.name == "ServiceLevelType"
+                            && t.fields()
+                                .iter()
+                                .any(|g| matches!(g.kind, Kind::Benchmark { .. })))
+                    })
+                    .map(|f| {
+                        proptest::option::of(value_for(f.kind, keys.clone()))
+                            .prop_map(move |v| (f.name, v))
+                    })
+                    .collect();
+                fields.prop_map(move |values| {
+                    let mut r = Record::new(t);
+                    for (name, v) in values {
+                        r.set(name, v).unwrap();
+                    }
+                    r
+                })
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn parse_render_round_trip(records in proptest::collection::vec(record(), 1..4)) {
+            let t = records[0].record_type();
+            let records: Vec<_> = records
+                .into_iter()
+                .filter(|r| r.record_type() == t && r.iter().next().is_some())
+                .collect();
+            if records.is_empty() {
+                return Ok(());
+            }
+            let text = render_message(&records).unwrap();
+            let opts = Options::new(Profile::Apel, &FixedClock(UtcTime::UNIX_EPOCH));
+            let msg = parse_message(text.as_bytes(), &opts);
+            prop_assert_eq!(msg.record_type, Some(t));
+            let parsed: Vec<_> = msg.records.into_iter().map(|e| e.record).collect();
+            // Fields apel would drop on a failed conversion never occur: every rendered value reads back.
+            prop_assert_eq!(&parsed, &records, "{}", text);
+            prop_assert_eq!(render_message(&parsed).unwrap(), text);
+        }
+
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let opts = Options::new(Profile::Strict, &FixedClock(UtcTime::UNIX_EPOCH));
+            let _ = parse_message(&bytes, &opts);
+            let opts = Options::new(Profile::Apel, &FixedClock(UtcTime::UNIX_EPOCH));
+            let _ = parse_message(&bytes, &opts);
+        }
+    }
+
+    #[test]
+    fn empty_record_is_not_rendered() {
+        assert_eq!(
+            render_message(&[Record::new(RecordType::Sync)]),
+            Err(RenderError::EmptyRecord)
+        );
+    }
+
+    #[test]
+    fn limits() {
+        let clock = FixedClock(UtcTime::UNIX_EPOCH);
+        let text = b"APEL-sync-message: v0.1\nSite: s\n%%\nSite: t\n%%\n";
+        let small = Options::new(Profile::Apel, &clock)
+            .with_limits(Limits::default().with_max_message_bytes(10));
+        let m = parse_message(text, &small);
+        assert_eq!(m.findings[0].code, crate::Code::LimitExceeded);
+        let one =
+            Options::new(Profile::Apel, &clock).with_limits(Limits::default().with_max_records(1));
+        let m = parse_message(text, &one);
+        assert_eq!(m.records.len(), 1);
+        assert!(
+            m.findings
+                .iter()
+                .any(|f| f.code == crate::Code::LimitExceeded)
+        );
+        let short = Options::new(Profile::Apel, &clock)
+            .with_limits(Limits::default().with_max_line_bytes(24));
+        let long_line = b"APEL-sync-message: v0.1\nSite: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n%%\n";
+        let m = parse_message(long_line, &short);
+        assert!(
+            m.findings
+                .iter()
+                .any(|f| f.code == crate::Code::LimitExceeded && f.record == Some(0))
+        );
+        assert!(!m.records[0].valid);
+        let tiny = Options::new(Profile::Apel, &clock)
+            .with_limits(Limits::default().with_max_line_bytes(5));
+        let m = parse_message(text, &tiny);
+        assert_eq!(
+            (m.findings[0].code, m.findings[0].record),
+            (crate::Code::LimitExceeded, None)
+        );
+    }
+
+    #[test]
+    fn hostile_inputs() {
+        let clock = FixedClock(UtcTime::UNIX_EPOCH);
+        let apel = Options::new(Profile::Apel, &clock);
+        let strict = Options::new(Profile::Strict, &clock);
+        let cloud = |extra: &str| {
+            format!("APEL-cloud-message: v0.4\nVMUUID: u\nSiteName: s\nMachineName: m\n{extra}\n")
+        };
+        // 2^70: apel takes it (warning), strict does not.
+        let big = cloud("Memory: 1180591620717411303424");
+        let m = parse_message(big.as_bytes(), &apel);
+        assert!(m.is_valid(), "{:?}", m.findings);
+        assert_eq!(m.findings[0].code, crate::Code::IntegerOutOfRange);
+        assert!(!parse_message(big.as_bytes(), &strict).is_valid());
+        // NaN and inf.
+        let nan = cloud("CpuCount: nan\nBenchmark: -inf");
+        assert!(parse_message(nan.as_bytes(), &apel).is_valid());
+        let m = parse_message(nan.as_bytes(), &strict);
+        assert_eq!(
+            m.findings
+                .iter()
+                .filter(|f| f.code == crate::Code::NonFiniteFloat)
+                .count(),
+            2
+        );
+        // Invalid UTF-8 is positioned.
+        let m = parse_message(b"APEL-cloud-message: v0.4\nVMUUID: \xff\n", &apel);
+        assert_eq!(m.findings[0].code, crate::Code::InvalidUtf8);
+        assert_eq!(
+            (m.findings[0].position.line, m.findings[0].position.column),
+            (2, 9)
+        );
+        // A 10 MB line stays a finding, not a panic, and is counted against the line limit.
+        let long = cloud(&format!("ImageId: {}", "x".repeat(10 << 20)));
+        let m = parse_message(long.as_bytes(), &apel);
+        assert!(
+            m.findings
+                .iter()
+                .any(|f| f.code == crate::Code::LimitExceeded)
+        );
+        // Blank line in the middle of a record, and '%%' inside a value.
+        let broken = cloud("\nStatus: completed\nImageId: a%%b");
+        let m = parse_message(broken.as_bytes(), &apel);
+        let codes: Vec<_> = m.findings.iter().map(|f| f.code).collect();
+        assert_eq!(
+            codes,
+            [crate::Code::LineWithoutKey, crate::Code::SeparatorInValue]
+        );
+        assert_eq!(m.findings[0].position.line, 5);
+    }
+
+    #[test]
+    fn strict_profile_rules() {
+        let clock = FixedClock("2026-11-21T00:00:00Z".parse().unwrap());
+        let strict = Options::new(Profile::Strict, &clock);
+        let codes = |text: &str| -> Vec<(crate::Code, Option<String>)> {
+            parse_message(text.as_bytes(), &strict)
+                .findings
+                .into_iter()
+                .filter(|f| f.is_error())
+                .map(|f| (f.code, f.field))
+                .collect()
+        };
+        use crate::Code::*;
+        let c = "APEL-cloud-message: v0.4\nVMUUID: u\nSiteName: s\nMachineName: m\n";
+        assert_eq!(codes(c), []);
+        assert_eq!(
+            codes("APEL-cloud-message: v9.9\nVMUUID: u\n"),
+            [(UnknownMessageType, None)]
+        );
+        assert_eq!(
+            codes("APEL-cloud-message: v0.4\nVMUUID: u\nSiteName: s\n"),
+            [(MissingField, Some("MachineName".into()))]
+        );
+        assert_eq!(
+            codes(&format!("{c}Status: running\n")),
+            [(InvalidEnumeration, Some("Status".into()))]
+        );
+        assert_eq!(
+            codes(&format!("{c}Memory: -1\n")),
+            [(NegativeValue, Some("Memory".into()))]
+        );
+        assert_eq!(
+            codes(&format!("{c}Memory: 1_0\n")),
+            [(InvalidInteger, Some("Memory".into()))]
+        );
+        assert_eq!(
+            codes(&format!("{c}SiteName: t\n")),
+            [(DuplicateField, Some("SiteName".into()))]
+        );
+        assert_eq!(
+            codes(&format!("{c}StartTime: 20\nEndTime: 10\n")),
+            [(EndBeforeStart, Some("EndTime".into()))]
+        );
+        assert_eq!(
+            codes(&format!("{c}EndTime: 2030-01-01T00:00:00Z\n")),
+            [(InFuture, Some("EndTime".into()))]
+        );
+        assert_eq!(
+            codes(&format!("{c}EndTime: 2020-01-01T00:00:00gmt\n")),
+            [(InvalidDateTime, Some("EndTime".into()))]
+        );
+        assert_eq!(
+            codes(&format!("{c}FQAN: ops\n")),
+            [(InvalidFqan, Some("FQAN".into()))]
+        );
+        assert_eq!(
+            codes(&format!("{c}BenchmarkType: {}\n", "x".repeat(51))),
+            [(TextTooLong, Some("BenchmarkType".into()))]
+        );
+        let s = "APEL-sync-message: v0.1\nSite: s\nSubmitHost: h\nNumberOfJobs: 1\nYear: 2020\n";
+        assert_eq!(
+            codes(&format!("{s}Month: 13\n")),
+            [(InvalidMonth, Some("Month".into()))]
+        );
+        let j = "APEL-individual-job-message: v0.3\nSite: s\nSubmitHost: h\nLocalJobId: 1\nWallDuration: 10\nCpuDuration: 5\nStartTime: 1000\nEndTime: 2000\n";
+        assert_eq!(
+            codes(j).len(),
+            2,
+            "ServiceLevelType and ServiceLevel are mandatory"
+        );
+        assert_eq!(
+            codes(&format!(
+                "{j}ServiceLevelType: HEPspec\nServiceLevel: 10\nProcessors: 3000000000\n"
+            )),
+            [(IntegerOutOfRange, Some("Processors".into()))]
+        );
+        let sum = "APEL-summary-job-message: v0.2\nSite: s\nMonth: 3\nYear: 2020\nWallDuration: 10\nNumberOfJobs: 3\n";
+        assert_eq!(
+            codes(&format!("{sum}CpuDuration: -1\n")),
+            [(NegativeValue, Some("CpuDuration".into()))]
+        );
+    }
 }

@@ -28,6 +28,9 @@ pub enum RenderError {
         /// The value.
         value: String,
     },
+    /// A record without any value: it would not survive as a record.
+    #[error("a record without any value cannot be written")]
+    EmptyRecord,
     /// Records of different types in one message.
     #[error("a message holds records of one type only")]
     MixedTypes,
