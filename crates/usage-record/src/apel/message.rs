@@ -246,7 +246,7 @@ pub fn parse_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
         return msg;
     };
     msg.record_type = Some(record_type);
-    let mut builder = RecordBuilder::new(record_type, options);
+    let mut builder = RecordBuilder::new(text, record_type, options);
     for line in lines {
         if line.text.len() > limits.max_line_bytes {
             let index = msg.records.len();
@@ -265,15 +265,24 @@ pub fn parse_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
             ));
             continue;
         }
-        let stripped = py_strip(line.text);
+        // A line that starts with a letter is neither a separator nor blank: skip the strip.
+        let plain = line
+            .text
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_alphabetic);
+        let stripped = if plain {
+            line.text
+        } else {
+            py_strip(line.text)
+        };
         if stripped == "%%" {
             if builder.started {
                 if msg.records.len() >= limits.max_records {
                     too_many_records(&mut msg, line.start(), limits.max_records);
                     return msg;
                 }
-                let b = std::mem::replace(&mut builder, RecordBuilder::new(record_type, options));
-                b.finish(&mut msg);
+                builder.finish(&mut msg);
             }
             continue;
         }
@@ -318,7 +327,31 @@ struct Line<'a> {
     line: usize,
 }
 
+/// A place recorded cheaply on the hot path (byte offsets only); the column is counted when a
+/// finding needs it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mark {
+    line_start: usize,
+    line: usize,
+    offset: usize,
+}
+
+impl Mark {
+    fn resolve(self, text: &str) -> Position {
+        let prefix = text.get(self.line_start..self.offset).unwrap_or_default();
+        Position::new(self.offset, self.line, prefix.chars().count() + 1)
+    }
+}
+
 impl Line<'_> {
+    fn mark(&self, at: usize) -> Mark {
+        Mark {
+            line_start: self.offset,
+            line: self.line,
+            offset: self.offset + at,
+        }
+    }
+
     fn start(&self) -> Position {
         Position::new(self.offset, self.line, 1)
     }
@@ -460,6 +493,7 @@ enum Slt {
 const VALID_UNITS: [&str; 3] = ["si2k", "hepspec", "hepscore23"];
 
 struct RecordBuilder<'a, 'o> {
+    text: &'a str,
     record_type: RecordType,
     options: &'o Options,
     started: bool,
@@ -471,7 +505,7 @@ struct RecordBuilder<'a, 'o> {
     /// Fields whose value failed conversion.
     failed: u64,
     /// Where each field's value was, for record-level findings.
-    value_at: Vec<Position>,
+    value_at: Vec<Mark>,
     blank: Option<Position>,
     has_lines: bool,
     slt: Slt,
@@ -479,8 +513,9 @@ struct RecordBuilder<'a, 'o> {
 }
 
 impl<'a, 'o> RecordBuilder<'a, 'o> {
-    fn new(record_type: RecordType, options: &'o Options) -> Self {
+    fn new(text: &'a str, record_type: RecordType, options: &'o Options) -> Self {
         Self {
+            text,
             record_type,
             options,
             started: false,
@@ -489,7 +524,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             record: Record::new(record_type),
             seen: 0,
             failed: 0,
-            value_at: vec![Position::START; record_type.fields().len()],
+            value_at: vec![Mark::default(); record_type.fields().len()],
             blank: None,
             has_lines: false,
             slt: Slt::Absent,
@@ -548,7 +583,10 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             );
         }
         self.has_lines = true;
-        if let Some(i) = memchr::memmem::find(line.text.as_bytes(), b"%%") {
+        // Most lines have no '%' at all: test for one before looking for the pair.
+        let separator = memchr::memchr(b'%', line.text.as_bytes())
+            .and_then(|_| memchr::memmem::find(line.text.as_bytes(), b"%%"));
+        if let Some(i) = separator {
             self.error(
                 line.at(i),
                 None,
@@ -574,13 +612,14 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let raw_value = line.text.get(colon + 1..).unwrap_or_default();
         let key = py_strip(raw_key);
         let value = py_strip(raw_value);
-        let key_at = line.at(raw_key.len() - raw_key.trim_start_matches(is_py_space).len());
-        let value_at =
-            line.at(colon + 1 + raw_value.len() - raw_value.trim_start_matches(is_py_space).len());
+        // `key` and `value` are slices of the line: their offsets come from the pointers.
+        let offset_in_line = |part: &str| part.as_ptr() as usize - line.text.as_ptr() as usize;
+        let key_mark = line.mark(offset_in_line(key));
+        let value_mark = line.mark(offset_in_line(value));
         let Some(index) = self.record_type.field_index(key) else {
             if self.record_type.ignored().contains(&key) {
                 self.push(
-                    key_at,
+                    key_mark.resolve(self.text),
                     Some(key),
                     Code::IgnoredField,
                     Severity::Warning,
@@ -588,7 +627,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 );
             } else {
                 self.error(
-                    key_at,
+                    key_mark.resolve(self.text),
                     Some(key),
                     Code::UnknownField,
                     format!(
@@ -606,7 +645,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let bit = 1u64 << index;
         if self.seen & bit != 0 {
             self.strict_error(
-                key_at,
+                key_mark.resolve(self.text),
                 field.name,
                 Code::DuplicateField,
                 format!(
@@ -618,9 +657,9 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         self.seen |= bit;
         self.failed &= !bit;
         if let Some(slot) = self.value_at.get_mut(index) {
-            *slot = value_at;
+            *slot = value_mark;
         }
-        let converted = self.convert(field, value, value_at);
+        let converted = self.convert(field, value, value_mark);
         match converted {
             Ok(v) => {
                 if field.name == "ServiceLevelType" {
@@ -647,13 +686,15 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         &mut self,
         field: Field,
         value: &'a str,
-        at: Position,
+        mark: Mark,
     ) -> Result<Option<Value<'a>>, ()> {
+        let text = self.text;
+        let at = move || mark.resolve(text);
         let name = field.name;
         if is_null(value) {
             if field.mandatory {
                 self.error(
-                    at,
+                    at(),
                     Some(name),
                     Code::NullField,
                     format!("mandatory field {name} is NULL"),
@@ -663,7 +704,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             }
             if field.strict_mandatory && !self.apel() {
                 self.push(
-                    at,
+                    at(),
                     Some(name),
                     Code::NullField,
                     Severity::Error,
@@ -676,10 +717,15 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let apel = self.apel();
         match field.kind {
             Kind::Text(max) => {
-                let chars = value.chars().count();
+                // A value of at most `max` bytes has at most `max` characters.
+                let chars = if value.len() <= max {
+                    value.len()
+                } else {
+                    value.chars().count()
+                };
                 if chars > max {
                     self.strict_error(
-                        at,
+                        at(),
                         name,
                         Code::TextTooLong,
                         format!("{chars} characters, more than the {max} of its database column"),
@@ -694,7 +740,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 Some(PyInt::Small(v)) => {
                     if field.kind == Kind::Int32 && i32::try_from(v).is_err() {
                         self.strict_error(
-                            at,
+                            at(),
                             name,
                             Code::IntegerOutOfRange,
                             format!("{v} does not fit the 32-bit INT column of {name}"),
@@ -705,7 +751,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                     }
                     if v < 0 && field.non_negative && !apel {
                         self.push(
-                            at,
+                            at(),
                             Some(name),
                             Code::NegativeValue,
                             Severity::Error,
@@ -717,7 +763,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 }
                 Some(PyInt::Big) => {
                     self.strict_error(
-                        at,
+                        at(),
                         name,
                         Code::IntegerOutOfRange,
                         format!(
@@ -732,7 +778,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 }
                 None => {
                     self.error(
-                        at,
+                        at(),
                         Some(name),
                         Code::InvalidInteger,
                         format!("{value:?} is not an integer"),
@@ -745,7 +791,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 Some(x) => {
                     if !x.is_finite() && !apel {
                         self.push(
-                            at,
+                            at(),
                             Some(name),
                             Code::NonFiniteFloat,
                             Severity::Error,
@@ -755,7 +801,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                     }
                     if x < 0.0 && field.non_negative && !apel {
                         self.push(
-                            at,
+                            at(),
                             Some(name),
                             Code::NegativeValue,
                             Severity::Error,
@@ -767,7 +813,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 }
                 None => {
                     self.error(
-                        at,
+                        at(),
                         Some(name),
                         Code::InvalidFloat,
                         format!("{value:?} is not a decimal number"),
@@ -792,12 +838,12 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                                 "{value:?} is neither epoch seconds nor strict ISO 8601 UTC ({apel_text})"
                             )
                         };
-                        self.error(at, Some(name), Code::InvalidDateTime, msg, apel_text);
+                        self.error(at(), Some(name), Code::InvalidDateTime, msg, apel_text);
                         Err(())
                     }
                     Err(TimeError::Range(apel_text)) => {
                         self.error(
-                            at,
+                            at(),
                             Some(name),
                             Code::DateTimeOutOfRange,
                             format!("{value} is outside the years 0001-9999 ({apel_text})"),
@@ -807,7 +853,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                     }
                 }
             }
-            Kind::Benchmark { integer } => self.benchmark(field, value, at, integer),
+            Kind::Benchmark { integer } => self.benchmark(field, value, mark, integer),
         }
     }
 
@@ -816,9 +862,11 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         &mut self,
         field: Field,
         value: &'a str,
-        at: Position,
+        mark: Mark,
         integer: bool,
     ) -> Result<Option<Value<'a>>, ()> {
+        let text = self.text;
+        let at = move || mark.resolve(text);
         let name = field.name;
         let inner = value.trim_matches(['{', '}']);
         let mut entries: Vec<(Cow<'a, str>, f64)> = Vec::new();
@@ -846,7 +894,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         }
         if let Some(p) = problem {
             self.error(
-                at,
+                at(),
                 Some(name),
                 Code::BenchmarkSyntax,
                 format!("{name} must be a dictionary such as {{hepspec: 10.5}}: {p}"),
@@ -856,7 +904,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         }
         let Some((chosen, x)) = choose_benchmark(&entries) else {
             self.error(
-                at,
+                at(),
                 Some(name),
                 Code::BenchmarkMissingType,
                 format!("{name} names none of si2k, hepspec, hepscore23"),
@@ -872,7 +920,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         };
         if mixture {
             self.error(
-                at,
+                at(),
                 Some(name),
                 Code::BenchmarkMixture,
                 format!("{name} uses {chosen}, another benchmark type than the record's"),
@@ -886,7 +934,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         if integer {
             if x.is_nan() {
                 self.error(
-                    at,
+                    at(),
                     Some(name),
                     Code::InvalidInteger,
                     format!("{name}: nan is not a duration"),
@@ -896,7 +944,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             }
             if x.is_infinite() {
                 self.crash(
-                    at,
+                    at(),
                     name,
                     "OverflowError: cannot convert float infinity to integer",
                     Code::NonFiniteFloat,
@@ -906,7 +954,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         }
         if x < 0.0 && field.non_negative && !self.apel() {
             self.push(
-                at,
+                at(),
                 Some(name),
                 Code::NegativeValue,
                 Severity::Error,
@@ -916,7 +964,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         }
         if !integer && !x.is_finite() && !self.apel() {
             self.push(
-                at,
+                at(),
                 Some(name),
                 Code::NonFiniteFloat,
                 Severity::Error,
@@ -953,12 +1001,6 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         self.findings.push(f);
     }
 
-    fn seen(&self, name: &str) -> bool {
-        self.record_type
-            .field_index(name)
-            .is_some_and(|i| self.seen & (1 << i) != 0)
-    }
-
     fn failed(&self, name: &str) -> bool {
         self.record_type
             .field_index(name)
@@ -970,10 +1012,12 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             .field_index(name)
             .filter(|i| self.seen & (1 << i) != 0)
             .and_then(|i| self.value_at.get(i).copied())
-            .unwrap_or(self.position)
+            .map_or(self.position, |m| m.resolve(self.text))
     }
 
-    fn finish(mut self, msg: &mut Message<'a>) {
+    /// Runs the record-level checks, hands the record over, and makes the builder ready for the
+    /// next record (keeping its allocations).
+    fn finish(&mut self, msg: &mut Message<'a>) {
         self.check_mandatory();
         match self.record_type {
             RecordType::Job => self.check_job_factor(),
@@ -983,7 +1027,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         if self.record_type.is_job() {
             self.check_job_times();
         }
-        if self.record_type.has_fqan() {
+        // apel does not look at FQAN syntax; the strict profile does.
+        if self.record_type.has_fqan() && !self.apel() {
             self.check_fqan();
         }
         if self.record_type.is_job_summary() {
@@ -1001,18 +1046,25 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         }
         let valid = !self.findings.iter().any(Finding::is_error);
         msg.findings.append(&mut self.findings);
+        let record = std::mem::replace(&mut self.record, Record::new(self.record_type));
         msg.records.push(Entry {
             index: self.index,
             position: self.position,
-            record: self.record,
+            record,
             valid,
         });
+        self.started = false;
+        self.seen = 0;
+        self.failed = 0;
+        self.blank = None;
+        self.has_lines = false;
+        self.slt = Slt::Absent;
     }
 
     fn check_mandatory(&mut self) {
         let apel = self.apel();
-        for field in self.record_type.fields() {
-            if self.seen(field.name) {
+        for (i, field) in self.record_type.fields().iter().enumerate() {
+            if self.seen & (1 << i) != 0 {
                 continue;
             }
             if field.mandatory {
@@ -1170,10 +1222,11 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         if let Some(Err(e)) = self.record.primary_fqan() {
             let at = self.at("FQAN");
             let fqan = self.record.text("FQAN").unwrap_or_default().to_owned();
-            self.strict_error(
+            self.push(
                 e.position().within(at),
-                "FQAN",
+                Some("FQAN"),
                 Code::InvalidFqan,
+                Severity::Error,
                 format!("FQAN {fqan:?} is not a VOMS FQAN: {}", e.kind()),
             );
         }

@@ -1,6 +1,8 @@
 //! The record types of the APEL text messages: their fields, in the order of apel's database
 //! procedures, with types, mandatory flags, ignored keys and database column sizes.
 
+use std::sync::OnceLock;
+
 /// The record type a message carries, as apel's record factory selects it from the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -300,6 +302,15 @@ static CLOUD_SUMMARY: &[Field] = &[
     nn(m("NumberOfVMs", L)),
 ];
 
+const TABLE_SIZE: usize = 128;
+
+/// A cheap hash of a key: its length and three of its bytes.
+fn slot_of(key: &str) -> usize {
+    let b = key.as_bytes();
+    let at = |i: usize| usize::from(b.get(i).copied().unwrap_or(0));
+    (b.len() * 31 + at(0) * 7 + at(b.len().saturating_sub(1)) * 3 + at(b.len() / 2)) % TABLE_SIZE
+}
+
 impl RecordType {
     /// Every record type.
     pub const ALL: &'static [RecordType] = &[
@@ -349,9 +360,45 @@ impl RecordType {
 
     /// The index of field `key` (exact, case-sensitive as apel compares keys).
     pub(crate) fn field_index(self, key: &str) -> Option<usize> {
-        self.fields()
-            .iter()
-            .position(|f| f.name.len() == key.len() && f.name == key)
+        let table = self.lookup_table();
+        let mut slot = slot_of(key);
+        // Linear probing over a table at most a quarter full: one or two probes.
+        for _ in 0..TABLE_SIZE {
+            match table.get(slot).copied().flatten() {
+                None => return None,
+                Some(i) => {
+                    let i = usize::from(i);
+                    if self.fields().get(i).is_some_and(|f| f.name == key) {
+                        return Some(i);
+                    }
+                }
+            }
+            slot = (slot + 1) % TABLE_SIZE;
+        }
+        None
+    }
+
+    /// A small open-addressing table from field name to index, built once per type.
+    fn lookup_table(self) -> &'static [Option<u8>; TABLE_SIZE] {
+        static TABLES: [OnceLock<[Option<u8>; TABLE_SIZE]>; 9] = [const { OnceLock::new() }; 9];
+        let which = RecordType::ALL.iter().position(|&t| t == self).unwrap_or(0);
+        static EMPTY: [Option<u8>; TABLE_SIZE] = [None; TABLE_SIZE];
+        let Some(cell) = TABLES.get(which) else {
+            return &EMPTY;
+        };
+        cell.get_or_init(|| {
+            let mut table = [None; TABLE_SIZE];
+            for (i, f) in self.fields().iter().enumerate() {
+                let mut slot = slot_of(f.name);
+                while table.get(slot).copied().flatten().is_some() {
+                    slot = (slot + 1) % TABLE_SIZE;
+                }
+                if let (Some(cell), Ok(i)) = (table.get_mut(slot), u8::try_from(i)) {
+                    *cell = Some(i);
+                }
+            }
+            table
+        })
     }
 
     /// The canonical header line of messages of this type (the newest version of it).

@@ -105,7 +105,21 @@ pub(crate) fn is_py_space(c: char) -> bool {
 }
 
 pub(crate) fn py_strip(s: &str) -> &str {
-    s.trim_matches(is_py_space)
+    // Fast path over ASCII edges (nearly every value); fall back to the Unicode rule only when a
+    // non-ASCII character sits at an edge.
+    let b = s.as_bytes();
+    let ascii_space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f);
+    let start = b.iter().position(|&c| !ascii_space(c)).unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| !ascii_space(c))
+        .map_or(start, |i| i + 1);
+    let inner = s.get(start..end).unwrap_or_default();
+    match (inner.as_bytes().first(), inner.as_bytes().last()) {
+        (Some(f), Some(l)) if f.is_ascii() && l.is_ascii() => inner,
+        (None, _) | (_, None) => inner,
+        _ => inner.trim_matches(is_py_space),
+    }
 }
 
 /// apel's NULL spellings: `none`, `null` or empty, in any case.

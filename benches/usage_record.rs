@@ -1,0 +1,78 @@
+//! usage-record: parse + validate APEL text messages of 20,000 records (the size the spec's
+//! peer figures use): caso-shaped cloud v0.4 records and job v0.4 records with benchmark
+//! dictionaries, in both profiles.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use fedcloud_core::FixedClock;
+use std::fmt::Write as _;
+use std::hint::black_box;
+use usage_record::apel::{Options, Profile, parse_message};
+
+const RECORDS: usize = 20_000;
+
+/// Cloud v0.4 records as caso 5.2.2 writes them (keys sorted, epoch times).
+pub fn cloud_message() -> String {
+    let mut s = String::from("APEL-cloud-message: v0.4\n");
+    for i in 0..RECORDS {
+        let _ = write!(
+            s,
+            "BenchmarkType: HEPSPEC06\nBenchmark: 10.5\nCloudComputeService: cloud-svc\nCloudType: caso/5.2.2 (OpenStack)\n\
+             CpuCount: 2\nCpuDuration: 7912\nDisk: 20\nEndTime: 1684710700\nFQAN: /fedcloud.egi.eu/Role=NULL/Capability=NULL\n\
+             GlobalUserName: /DC=eu/DC=egi/CN=user{i}\nImageId: https://appdb.egi.eu/store/vo/image/{i:08x}/\n\
+             LocalGroupId: project-{g}\nLocalUserId: user-{i}\nMachineName: vm-{i}\nMemory: 4096\nPublicIPCount: 1\n\
+             SiteName: TEST-SITE\nStartTime: 1684616400\nStatus: completed\nSuspendDuration: 0\n\
+             VMUUID: 3f6d5e2a-{i:04x}-4b7c-9d8e-0a1b2c3d4e5f\nWallDuration: 94300\n%%\n",
+            g = i % 50
+        );
+    }
+    s
+}
+
+/// Job v0.4 records with `ServiceLevel` dictionaries, as ARC's publisher writes them.
+pub fn job_message() -> String {
+    let mut s = String::from("APEL-individual-job-message: v0.4\n");
+    for i in 0..RECORDS {
+        let _ = write!(
+            s,
+            "Site: SOME-SITE\nSubmitHost: ce01.example.org:2811/nordugrid-Condor-grid\nMachineName: wn{m}.example.org\n\
+             Queue: grid\nLocalJobId: {i}\nLocalUserId: atlas{u:03}\nGlobalUserName: /DC=ch/DC=cern/OU=Users/CN=user{u}\n\
+             FQAN: /atlas/Role=production/Capability=NULL\nWallDuration: 47248\nCpuDuration: 46871\nProcessors: 8\n\
+             NodeCount: 1\nStartTime: 1684616400\nEndTime: 1684663648\nInfrastructureDescription: APEL-ARC-HTCONDOR\n\
+             InfrastructureType: grid\nMemoryReal: 2000000\nMemoryVirtual: 4000000\n\
+             ServiceLevel: {{hepspec: 11.4, HEPscore23: 15.3}}\n%%\n",
+            m = i % 500,
+            u = i % 100
+        );
+    }
+    s
+}
+
+fn bench(c: &mut Criterion) {
+    let clock = FixedClock("2026-11-21T00:00:00Z".parse().unwrap());
+    for (name, text) in [("cloud_v0.4", cloud_message()), ("job_v0.4", job_message())] {
+        let mut g = c.benchmark_group(format!("apel_text/{name}"));
+        g.sample_size(20);
+        g.throughput(Throughput::Elements(RECORDS as u64));
+        for profile in [Profile::Apel, Profile::Strict] {
+            let opts = Options::new(profile, &clock);
+            let check = parse_message(text.as_bytes(), &opts);
+            assert!(
+                check.is_valid(),
+                "{name} {profile:?}: {:?}",
+                check.findings.first()
+            );
+            assert_eq!(check.records.len(), RECORDS);
+            g.bench_function(
+                format!("{profile:?}/20000_records_{}_bytes", text.len()),
+                |b| {
+                    b.iter(|| black_box(parse_message(black_box(text.as_bytes()), &opts)));
+                },
+            );
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
