@@ -7,7 +7,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fedcloud_core::FixedClock;
 use std::fmt::Write as _;
 use std::hint::black_box;
-use usage_record::apel::{Options, Profile, parse_message};
+use usage_record::apel::{Options, Profile, for_each_record, parse_message};
 
 const RECORDS: usize = 20_000;
 
@@ -63,12 +63,19 @@ fn bench(c: &mut Criterion) {
                 check.findings.first()
             );
             assert_eq!(check.records.len(), RECORDS);
-            g.bench_function(
-                format!("{profile:?}/20000_records_{}_bytes", text.len()),
-                |b| {
-                    b.iter(|| black_box(parse_message(black_box(text.as_bytes()), &opts)));
-                },
-            );
+            let id = |mode: &str| format!("{profile:?}/{mode}/20000_records_{}_bytes", text.len());
+            g.bench_function(id("collect"), |b| {
+                b.iter(|| black_box(parse_message(black_box(text.as_bytes()), &opts)));
+            });
+            g.bench_function(id("stream"), |b| {
+                b.iter(|| {
+                    let mut valid = 0usize;
+                    let summary = for_each_record(black_box(text.as_bytes()), &opts, |e, _| {
+                        valid += usize::from(e.valid);
+                    });
+                    black_box((summary, valid))
+                });
+            });
         }
         g.finish();
     }

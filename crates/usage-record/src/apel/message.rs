@@ -157,64 +157,181 @@ impl<'a> Message<'a> {
     }
 }
 
-/// Parses and validates an APEL text message.
+/// Parses and validates an APEL text message, keeping every record.
 ///
 /// Never panics; every problem becomes a [`Finding`] with its record index, position and
-/// field. Records that parse are returned even when others fail.
+/// field. Records that parse are returned even when others fail. For large inputs that need not
+/// be kept, [`for_each_record`] validates with constant memory per record.
 #[must_use]
 pub fn parse_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
-    let mut msg = Message {
-        profile: options.profile,
-        header: None,
-        record_type: None,
-        records: Vec::new(),
+    let mut sink = Collect {
+        records: Vec::with_capacity(input.len() / 512),
         findings: Vec::new(),
     };
+    let (header, record_type) = run(input, options, &mut sink);
+    Message {
+        profile: options.profile,
+        header,
+        record_type,
+        records: sink.records,
+        findings: sink.findings,
+    }
+}
+
+/// What [`for_each_record`] reports about the message as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary<'a> {
+    /// The header line as written.
+    pub header: Option<&'a str>,
+    /// The record type the header selects.
+    pub record_type: Option<RecordType>,
+    /// Records read.
+    pub records: usize,
+    /// Records with at least one error.
+    pub invalid_records: usize,
+    /// The findings about the message itself (header, encoding, limits), not about a record.
+    pub findings: Vec<Finding>,
+}
+
+impl Summary<'_> {
+    /// The message-level verdict: no invalid record and no message-level error.
+    #[must_use]
+    pub fn is_valid(&self) -> bool {
+        self.invalid_records == 0 && !self.findings.iter().any(Finding::is_error)
+    }
+}
+
+/// Parses and validates an APEL text message, handing each record and its findings to
+/// `on_record` as soon as it is complete; nothing is kept, so memory does not grow with the
+/// number of records.
+pub fn for_each_record<'a>(
+    input: &'a [u8],
+    options: &Options,
+    on_record: impl FnMut(&Entry<'a>, &[Finding]),
+) -> Summary<'a> {
+    let mut sink = Stream {
+        on_record,
+        records: 0,
+        invalid: 0,
+        findings: Vec::new(),
+    };
+    let (header, record_type) = run(input, options, &mut sink);
+    Summary {
+        header,
+        record_type,
+        records: sink.records,
+        invalid_records: sink.invalid,
+        findings: sink.findings,
+    }
+}
+
+/// Where finished records and message-level findings go.
+trait Sink<'a> {
+    fn finding(&mut self, finding: Finding);
+    /// Receives a finished record; may take it (leaving any record in its place).
+    fn record(&mut self, entry: &mut Entry<'a>, findings: &mut Vec<Finding>);
+    fn count(&self) -> usize;
+}
+
+struct Collect<'a> {
+    records: Vec<Entry<'a>>,
+    findings: Vec<Finding>,
+}
+
+impl<'a> Sink<'a> for Collect<'a> {
+    fn finding(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    fn record(&mut self, entry: &mut Entry<'a>, findings: &mut Vec<Finding>) {
+        let placeholder = Record::placeholder(entry.record.record_type());
+        let record = std::mem::replace(&mut entry.record, placeholder);
+        self.records.push(Entry {
+            index: entry.index,
+            position: entry.position,
+            record,
+            valid: entry.valid,
+        });
+        self.findings.append(findings);
+    }
+
+    fn count(&self) -> usize {
+        self.records.len()
+    }
+}
+
+struct Stream<F> {
+    on_record: F,
+    records: usize,
+    invalid: usize,
+    findings: Vec<Finding>,
+}
+
+impl<'a, F: FnMut(&Entry<'a>, &[Finding])> Sink<'a> for Stream<F> {
+    fn finding(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    fn record(&mut self, entry: &mut Entry<'a>, findings: &mut Vec<Finding>) {
+        self.records += 1;
+        if !entry.valid {
+            self.invalid += 1;
+        }
+        (self.on_record)(entry, findings);
+        findings.clear();
+    }
+
+    fn count(&self) -> usize {
+        self.records
+    }
+}
+
+fn message_finding(code: Code, at: Position, message: String) -> Finding {
+    Finding::new(None, at, None, code, Severity::Error, message)
+}
+
+/// The parser proper: header, then records to `sink`.
+fn run<'a>(
+    input: &'a [u8],
+    options: &Options,
+    sink: &mut impl Sink<'a>,
+) -> (Option<&'a str>, Option<RecordType>) {
     let limits = &options.limits;
     if input.len() > limits.max_message_bytes {
-        msg.findings.push(Finding::new(
-            None,
-            Position::START,
-            None,
+        sink.finding(message_finding(
             Code::LimitExceeded,
-            Severity::Error,
+            Position::START,
             format!(
                 "message of {} bytes exceeds the limit of {} bytes",
                 input.len(),
                 limits.max_message_bytes
             ),
         ));
-        return msg;
+        return (None, None);
     }
     let text = match std::str::from_utf8(input) {
         Ok(t) => t,
         Err(e) => {
-            msg.findings.push(Finding::new(
-                None,
-                Position::at(input, e.valid_up_to()),
-                None,
+            sink.finding(message_finding(
                 Code::InvalidUtf8,
-                Severity::Error,
+                Position::at(input, e.valid_up_to()),
                 "the message is not valid UTF-8".into(),
             ));
-            return msg;
+            return (None, None);
         }
     };
     let lead = text.len() - text.trim_start_matches(is_py_space).len();
     let body = py_strip(text);
     if body.is_empty() {
-        msg.findings.push(
-            Finding::new(
-                None,
-                Position::START,
-                None,
+        sink.finding(
+            message_finding(
                 Code::EmptyMessage,
-                Severity::Error,
+                Position::START,
                 "the message is empty (apel's loader crashes on it: IndexError)".into(),
             )
             .with_apel("IndexError: pop from empty list"),
         );
-        return msg;
+        return (None, None);
     }
     let start = Position::at(input, lead);
     let mut lines = Lines {
@@ -223,34 +340,40 @@ pub fn parse_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
         line: start.line,
     };
     let Some(header) = lines.next() else {
-        return msg;
+        return (None, None);
     };
     if header.text.len() > limits.max_line_bytes {
-        msg.findings.push(Finding::new(
-            None,
-            header.start(),
-            None,
+        sink.finding(message_finding(
             Code::LimitExceeded,
-            Severity::Error,
+            header.start(),
             format!(
                 "header line of {} bytes exceeds the limit of {} bytes",
                 header.text.len(),
                 limits.max_line_bytes
             ),
         ));
-        return msg;
+        return (None, None);
     }
-    msg.header = Some(header.text);
-    let Some(record_type) = header_type(header.text, options.profile, start, &mut msg.findings)
-    else {
-        return msg;
+    let mut header_findings = Vec::new();
+    let found = header_type(header.text, options.profile, start, &mut header_findings);
+    for f in header_findings {
+        sink.finding(f);
+    }
+    let Some(record_type) = found else {
+        return (Some(header.text), None);
     };
-    msg.record_type = Some(record_type);
     let mut builder = RecordBuilder::new(text, record_type, options);
+    let too_many = |at: Position| {
+        message_finding(
+            Code::LimitExceeded,
+            at,
+            format!("more than {} records", limits.max_records),
+        )
+    };
     for line in lines {
         if line.text.len() > limits.max_line_bytes {
-            let index = msg.records.len();
-            builder.begin(line.start(), index);
+            builder.begin(line.start(), sink.count());
+            let index = builder.index;
             builder.findings.push(Finding::new(
                 Some(index),
                 line.start(),
@@ -278,11 +401,11 @@ pub fn parse_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
         };
         if stripped == "%%" {
             if builder.started {
-                if msg.records.len() >= limits.max_records {
-                    too_many_records(&mut msg, line.start(), limits.max_records);
-                    return msg;
+                if sink.count() >= limits.max_records {
+                    sink.finding(too_many(line.start()));
+                    return (Some(header.text), Some(record_type));
                 }
-                builder.finish(&mut msg);
+                builder.finish(sink);
             }
             continue;
         }
@@ -291,33 +414,18 @@ pub fn parse_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
             continue;
         }
         if !builder.started {
-            builder.begin(line.start(), msg.records.len());
+            builder.begin(line.start(), sink.count());
         }
         builder.line(&line);
     }
     if builder.started {
-        if msg.records.len() >= limits.max_records {
-            too_many_records(
-                &mut msg,
-                Position::at(input, input.len()),
-                limits.max_records,
-            );
-            return msg;
+        if sink.count() >= limits.max_records {
+            sink.finding(too_many(Position::at(input, input.len())));
+        } else {
+            builder.finish(sink);
         }
-        builder.finish(&mut msg);
     }
-    msg
-}
-
-fn too_many_records(msg: &mut Message<'_>, at: Position, limit: usize) {
-    msg.findings.push(Finding::new(
-        None,
-        at,
-        None,
-        Code::LimitExceeded,
-        Severity::Error,
-        format!("more than {limit} records"),
-    ));
+    (Some(header.text), Some(record_type))
 }
 
 /// One line of the message with where it starts.
@@ -325,6 +433,8 @@ struct Line<'a> {
     text: &'a str,
     offset: usize,
     line: usize,
+    /// Whether the line has a `%` (found while looking for its end).
+    has_percent: bool,
 }
 
 /// A place recorded cheaply on the hot path (byte offsets only); the column is counted when a
@@ -376,7 +486,21 @@ impl<'a> Iterator for Lines<'a> {
         if self.rest.is_empty() {
             return None;
         }
-        let (text, consumed) = match memchr::memchr(b'\n', self.rest.as_bytes()) {
+        // One scan finds the end of the line and tells whether it holds a '%'.
+        let bytes = self.rest.as_bytes();
+        let mut has_percent = false;
+        let mut from = 0;
+        let end = loop {
+            match memchr::memchr2(b'\n', b'%', bytes.get(from..).unwrap_or_default()) {
+                Some(i) if bytes.get(from + i) == Some(&b'%') => {
+                    has_percent = true;
+                    from += i + 1;
+                }
+                Some(i) => break Some(from + i),
+                None => break None,
+            }
+        };
+        let (text, consumed) = match end {
             Some(i) => (self.rest.get(..i).unwrap_or_default(), i + 1),
             None => (self.rest, self.rest.len()),
         };
@@ -384,11 +508,35 @@ impl<'a> Iterator for Lines<'a> {
             text,
             offset: self.offset,
             line: self.line,
+            has_percent,
         };
         self.rest = self.rest.get(consumed..).unwrap_or_default();
         self.offset += consumed;
         self.line += 1;
         Some(line)
+    }
+}
+
+/// `py_strip` for a key, with the common case (a letter first, no space before the colon) fast.
+fn strip_key(raw: &str) -> &str {
+    let b = raw.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_alphabetic() && l.is_ascii_alphanumeric() => raw,
+        _ => py_strip(raw),
+    }
+}
+
+/// `py_strip` for a value, with the common case (one space after the colon, nothing trailing)
+/// fast.
+fn strip_value(raw: &str) -> &str {
+    let b = raw.as_bytes();
+    match (b.first(), b.get(1), b.last()) {
+        (Some(b' '), Some(second), Some(last))
+            if second.is_ascii_graphic() && last.is_ascii_graphic() =>
+        {
+            raw.get(1..).unwrap_or(raw)
+        }
+        _ => py_strip(raw),
     }
 }
 
@@ -583,9 +731,11 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             );
         }
         self.has_lines = true;
-        // Most lines have no '%' at all: test for one before looking for the pair.
-        let separator = memchr::memchr(b'%', line.text.as_bytes())
-            .and_then(|_| memchr::memmem::find(line.text.as_bytes(), b"%%"));
+        // Most lines have no '%' at all: the line splitter already said so.
+        let separator = line
+            .has_percent
+            .then(|| memchr::memmem::find(line.text.as_bytes(), b"%%"))
+            .flatten();
         if let Some(i) = separator {
             self.error(
                 line.at(i),
@@ -610,8 +760,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         };
         let raw_key = line.text.get(..colon).unwrap_or_default();
         let raw_value = line.text.get(colon + 1..).unwrap_or_default();
-        let key = py_strip(raw_key);
-        let value = py_strip(raw_value);
+        let key = strip_key(raw_key);
+        let value = strip_value(raw_value);
         // `key` and `value` are slices of the line: their offsets come from the pointers.
         let offset_in_line = |part: &str| part.as_ptr() as usize - line.text.as_ptr() as usize;
         let key_mark = line.mark(offset_in_line(key));
@@ -1017,7 +1167,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
 
     /// Runs the record-level checks, hands the record over, and makes the builder ready for the
     /// next record (keeping its allocations).
-    fn finish(&mut self, msg: &mut Message<'a>) {
+    fn finish(&mut self, sink: &mut impl Sink<'a>) {
         self.check_mandatory();
         match self.record_type {
             RecordType::Job => self.check_job_factor(),
@@ -1045,14 +1195,16 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             self.check_order("EarliestStartTime", "LatestStartTime");
         }
         let valid = !self.findings.iter().any(Finding::is_error);
-        msg.findings.append(&mut self.findings);
-        let record = std::mem::replace(&mut self.record, Record::new(self.record_type));
-        msg.records.push(Entry {
+        let mut entry = Entry {
             index: self.index,
             position: self.position,
-            record,
+            record: std::mem::replace(&mut self.record, Record::placeholder(self.record_type)),
             valid,
-        });
+        };
+        sink.record(&mut entry, &mut self.findings);
+        self.record = entry.record;
+        self.record.clear(self.seen);
+        self.findings.clear();
         self.started = false;
         self.seen = 0;
         self.failed = 0;

@@ -13,7 +13,9 @@ mod record;
 mod schema;
 mod value;
 
-pub use message::{Entry, Limits, Message, Options, Profile, parse_message};
+pub use message::{
+    Entry, Limits, Message, Options, Profile, Summary, for_each_record, parse_message,
+};
 pub use record::{Record, RenderError, UnknownField};
 pub use schema::RecordType;
 pub use value::Value;
@@ -144,6 +146,32 @@ mod tests {
             // Fields apel would drop on a failed conversion never occur: every rendered value reads back.
             prop_assert_eq!(&parsed, &records, "{}", text);
             prop_assert_eq!(render_message(&parsed).unwrap(), text);
+        }
+
+        #[test]
+        fn streaming_agrees_with_collecting(records in proptest::collection::vec(record(), 1..4), junk in "(\n|Foo: 1\n|Memory: x\n|%%\n){0,3}") {
+            let t = records[0].record_type();
+            let records: Vec<_> = records
+                .into_iter()
+                .filter(|r| r.record_type() == t && r.iter().next().is_some())
+                .collect();
+            if records.is_empty() {
+                return Ok(());
+            }
+            let text = format!("{}{junk}", render_message(&records).unwrap());
+            let opts = Options::new(Profile::Strict, &FixedClock(UtcTime::UNIX_EPOCH));
+            let collected = parse_message(text.as_bytes(), &opts);
+            let mut streamed = Vec::new();
+            let mut findings = Vec::new();
+            let summary = for_each_record(text.as_bytes(), &opts, |e, f| {
+                streamed.push(e.clone());
+                findings.extend_from_slice(f);
+            });
+            prop_assert_eq!(&streamed, &collected.records);
+            let record_findings: Vec<_> = collected.findings.iter().filter(|f| f.record.is_some()).cloned().collect();
+            prop_assert_eq!(findings, record_findings);
+            prop_assert_eq!(summary.is_valid(), collected.is_valid());
+            prop_assert_eq!(summary.records, collected.records.len());
         }
 
         #[test]

@@ -62,6 +62,32 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// A record without storage, standing in while the real one is lent out.
+    pub(crate) fn placeholder(record_type: RecordType) -> Self {
+        Self {
+            record_type,
+            values: Vec::new(),
+        }
+    }
+
+    /// Empties the fields whose bit is set in `used` (the only ones that can hold a value),
+    /// keeping the storage; makes the storage for a placeholder.
+    pub(crate) fn clear(&mut self, mut used: u64) {
+        let n = self.record_type.fields().len();
+        if self.values.len() != n {
+            self.values.clear();
+            self.values.resize(n, None);
+            return;
+        }
+        while used != 0 {
+            let i = used.trailing_zeros() as usize;
+            if let Some(v) = self.values.get_mut(i) {
+                *v = None;
+            }
+            used &= used - 1;
+        }
+    }
+
     /// The record type.
     #[must_use]
     pub fn record_type(&self) -> RecordType {

@@ -124,7 +124,7 @@ pub(crate) fn py_strip(s: &str) -> &str {
 
 /// apel's NULL spellings: `none`, `null` or empty, in any case.
 pub(crate) fn is_null(s: &str) -> bool {
-    s.is_empty() || s.eq_ignore_ascii_case("none") || s.eq_ignore_ascii_case("null")
+    s.is_empty() || (s.len() == 4 && (s.eq_ignore_ascii_case("none") || s.eq_ignore_ascii_case("null")))
 }
 
 /// An integer as Python's `int()` reads it (ASCII digits): an optional sign, digits, single
@@ -217,7 +217,11 @@ pub(crate) fn py_float(s: &str, underscores: bool) -> Option<f64> {
     if i != b.len() {
         return None;
     }
-    s.replace('_', "").parse::<f64>().ok()
+    if s.contains('_') {
+        s.replace('_', "").parse::<f64>().ok()
+    } else {
+        s.parse::<f64>().ok()
+    }
 }
 
 /// How a datetime field failed, with apel's text for it.
