@@ -658,6 +658,10 @@ struct RecordBuilder<'a, 'o> {
     has_lines: bool,
     slt: Slt,
     findings: Vec<Finding>,
+    /// For each field (and, at the end, the record start), the field that followed it last.
+    next_guess: Vec<u8>,
+    /// The previous field of this record (the record start before the first).
+    prev: usize,
 }
 
 impl<'a, 'o> RecordBuilder<'a, 'o> {
@@ -677,6 +681,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             has_lines: false,
             slt: Slt::Absent,
             findings: Vec::new(),
+            next_guess: vec![u8::MAX; record_type.fields().len() + 1],
+            prev: record_type.fields().len(),
         }
     }
 
@@ -766,7 +772,26 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let offset_in_line = |part: &str| part.as_ptr() as usize - line.text.as_ptr() as usize;
         let key_mark = line.mark(offset_in_line(key));
         let value_mark = line.mark(offset_in_line(value));
-        let Some(index) = self.record_type.field_index(key) else {
+        // Producers write fields in the same order record after record: try the field that
+        // followed the previous one last time before the table look-up.
+        let guess = self.next_guess.get(self.prev).copied().unwrap_or(u8::MAX);
+        let guessed = self
+            .record_type
+            .fields()
+            .get(usize::from(guess))
+            .is_some_and(|f| f.name.len() == key.len() && f.name == key);
+        let found = if guessed {
+            Some(usize::from(guess))
+        } else {
+            self.record_type.field_index(key)
+        };
+        if let (Some(slot), Some(i)) = (
+            self.next_guess.get_mut(self.prev),
+            found.and_then(|i| u8::try_from(i).ok()),
+        ) {
+            *slot = i;
+        }
+        let Some(index) = found else {
             if self.record_type.ignored().contains(&key) {
                 self.push(
                     key_mark.resolve(self.text),
@@ -789,6 +814,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             }
             return;
         };
+        self.prev = index;
         let Some(&field) = self.record_type.fields().get(index) else {
             return;
         };
@@ -1211,6 +1237,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         self.blank = None;
         self.has_lines = false;
         self.slt = Slt::Absent;
+        self.prev = self.record_type.fields().len();
     }
 
     fn check_mandatory(&mut self) {
