@@ -1,11 +1,11 @@
 //! Parsing and validating an APEL text message: the header line, records separated by `%%`
 //! lines, `Key: Value` lines.
 
-use super::record::{Record, choose_benchmark};
+use super::record::{BenchmarkChoice, Record};
 use super::schema::{Field, Kind, RecordType};
 use super::value::{
-    PyInt, TimeError, Value, apel_datetime, is_null, is_py_space, py_float, py_int, py_repr,
-    py_strip, strict_datetime,
+    Benchmarks, PyInt, TimeError, Value, apel_datetime, is_null, is_py_space, py_float, py_int,
+    py_strip, split_entry, strict_datetime,
 };
 use crate::finding::{Code, Finding, Severity};
 use fedcloud_core::{Clock, Position, UtcTime};
@@ -517,6 +517,25 @@ impl<'a> Iterator for Lines<'a> {
     }
 }
 
+/// apel's `value.strip('{}')`.
+pub(crate) fn strip_braces(value: &str) -> &str {
+    let b = value.as_bytes();
+    let start = b
+        .iter()
+        .position(|&c| c != b'{' && c != b'}')
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| c != b'{' && c != b'}')
+        .map_or(start, |i| i + 1);
+    value.get(start..end).unwrap_or_default()
+}
+
+/// The name part of a dictionary item (`name: value`).
+fn dict_key(item: &str) -> &str {
+    py_strip(item.split(':').next().unwrap_or_default())
+}
+
 /// `py_strip` for a key, with the common case (a letter first, no space before the colon) fast.
 fn strip_key(raw: &str) -> &str {
     let b = raw.as_bytes();
@@ -662,6 +681,8 @@ struct RecordBuilder<'a, 'o> {
     next_guess: Vec<u8>,
     /// The previous field of this record (the record start before the first).
     prev: usize,
+    /// Where ServiceLevelType is in this record type.
+    slt_index: Option<usize>,
 }
 
 impl<'a, 'o> RecordBuilder<'a, 'o> {
@@ -683,6 +704,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             findings: Vec::new(),
             next_guess: vec![u8::MAX; record_type.fields().len() + 1],
             prev: record_type.fields().len(),
+            slt_index: record_type.field_index("ServiceLevelType"),
         }
     }
 
@@ -779,7 +801,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             .record_type
             .fields()
             .get(usize::from(guess))
-            .is_some_and(|f| f.name.len() == key.len() && f.name == key);
+            .is_some_and(|f| super::schema::same(f.name, key));
         let found = if guessed {
             Some(usize::from(guess))
         } else {
@@ -838,7 +860,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let converted = self.convert(field, value, value_mark);
         match converted {
             Ok(v) => {
-                if field.name == "ServiceLevelType" {
+                if Some(index) == self.slt_index {
                     self.slt = Slt::Explicit(match &v {
                         Some(Value::Text(t)) => Some(t.to_string()),
                         _ => None,
@@ -1044,29 +1066,29 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let text = self.text;
         let at = move || mark.resolve(text);
         let name = field.name;
-        let inner = value.trim_matches(['{', '}']);
-        let mut entries: Vec<(Cow<'a, str>, f64)> = Vec::new();
+        let inner = strip_braces(value);
         let mut problem: Option<String> = None;
-        for item in inner.split(',') {
-            let mut parts = item.split(':');
-            let (Some(k), Some(v)) = (parts.next(), parts.next()) else {
-                problem = Some("not enough values to unpack (expected 2, got 1)".into());
-                break;
-            };
-            if parts.next().is_some() {
-                problem = Some("too many values to unpack (expected 2)".into());
-                break;
+        let mut choice = BenchmarkChoice::default();
+        // Validate without collecting: dictionaries hold one to three entries, so the duplicate
+        // check compares each key with the keys of the items before it.
+        for (n, item) in inner.split(',').enumerate() {
+            match split_entry(item) {
+                Err(p) => {
+                    problem = Some(p);
+                    break;
+                }
+                Ok((k, x)) => {
+                    if inner
+                        .split(',')
+                        .take(n)
+                        .any(|earlier| dict_key(earlier) == k)
+                    {
+                        problem = Some(format!("Duplicate keys found in {value}"));
+                        break;
+                    }
+                    choice.note(k, x);
+                }
             }
-            let (k, v) = (py_strip(k), py_strip(v));
-            let Some(x) = py_float(v, true) else {
-                problem = Some(format!("could not convert string to float: {}", py_repr(v)));
-                break;
-            };
-            if entries.iter().any(|(e, _)| e == k) {
-                problem = Some(format!("Duplicate keys found in {value}"));
-                break;
-            }
-            entries.push((Cow::Borrowed(k), x));
         }
         if let Some(p) = problem {
             self.error(
@@ -1078,7 +1100,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             );
             return Err(());
         }
-        let Some((chosen, x)) = choose_benchmark(&entries) else {
+        let dict = Benchmarks::validated(value);
+        let Some((chosen, x)) = choice.chosen() else {
             self.error(
                 at(),
                 Some(name),
@@ -1148,7 +1171,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             );
             return Err(());
         }
-        Ok(Some(Value::Benchmarks(entries)))
+        Ok(Some(Value::Benchmarks(dict)))
     }
 
     /// A record on which apel's loader stops with an uncaught exception. Under the apel profile

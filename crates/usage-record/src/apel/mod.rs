@@ -18,7 +18,7 @@ pub use message::{
 };
 pub use record::{Record, RenderError, UnknownField};
 pub use schema::RecordType;
-pub use value::Value;
+pub use value::{BadBenchmarkName, Benchmarks, Value};
 
 /// Renders records as one APEL text message: the canonical header of their type, each record's
 /// fields in canonical order, `%%` after each record.
@@ -82,11 +82,13 @@ mod tests {
             )
             .prop_map(move |vals| {
                 Value::Benchmarks(
-                    bench_keys
-                        .iter()
-                        .zip(vals)
-                        .map(|(k, v)| (Cow::Borrowed(*k), if integer { v.trunc() } else { v }))
-                        .collect(),
+                    Benchmarks::from_entries(
+                        bench_keys
+                            .iter()
+                            .zip(vals)
+                            .map(|(k, v)| (*k, if integer { v.trunc() } else { v })),
+                    )
+                    .unwrap(),
                 )
             })
             .boxed(),

@@ -3,7 +3,6 @@
 use super::schema::{Kind, RecordType};
 use super::value::{Value, is_null, is_py_space};
 use fedcloud_core::{Fqan, UtcTime};
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// A record of an APEL text message. Values hold what the message said (a v0.4 benchmark
@@ -175,7 +174,7 @@ impl<'a> Record<'a> {
     #[must_use]
     pub fn benchmark(&self, name: &str) -> Option<(&'static str, f64)> {
         match self.get(name)? {
-            Value::Benchmarks(entries) => choose_benchmark(entries),
+            Value::Benchmarks(b) => choose_benchmark(b.entries()),
             _ => None,
         }
     }
@@ -229,16 +228,6 @@ impl<'a> Record<'a> {
             if let Value::Text(t) = value {
                 check_representable(field.name, t)?;
             }
-            if let Value::Benchmarks(entries) = value {
-                for (k, _) in entries {
-                    if k.is_empty() || k.contains([',', ':', '{', '}', '\n']) || k.trim() != k {
-                        return Err(RenderError::UnrepresentableText {
-                            field: field.name,
-                            value: k.to_string(),
-                        });
-                    }
-                }
-            }
             let _ = writeln!(out, "{}: {}", field.name, value);
         }
         Ok(())
@@ -273,21 +262,45 @@ fn check_representable(field: &'static str, t: &str) -> Result<(), RenderError> 
     Ok(())
 }
 
-/// apel's benchmark choice over a dictionary.
-pub(crate) fn choose_benchmark(entries: &[(Cow<'_, str>, f64)]) -> Option<(&'static str, f64)> {
-    let find = |name: &str| {
-        entries
+/// apel's benchmark choice over a dictionary: hepscore23, else hepspec, else si2k, names
+/// compared case-insensitively with the last spelling winning.
+pub(crate) fn choose_benchmark<'e>(
+    entries: impl Iterator<Item = (&'e str, f64)>,
+) -> Option<(&'static str, f64)> {
+    let mut choice = BenchmarkChoice::default();
+    for (k, v) in entries {
+        choice.note(k, v);
+    }
+    choice.chosen()
+}
+
+/// The running state of apel's choice: the last value given for each known benchmark.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct BenchmarkChoice {
+    last: [Option<f64>; 3],
+}
+
+impl BenchmarkChoice {
+    const NAMES: [&'static str; 3] = ["si2k", "hepspec", "hepscore23"];
+
+    pub(crate) fn note(&mut self, name: &str, value: f64) {
+        if let Some(i) = Self::NAMES
             .iter()
-            .rev()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
-    };
-    for name in ["hepscore23", "hepspec", "si2k"] {
-        if let Some(v) = find(name) {
-            return Some((name, v));
+            .position(|n| name.eq_ignore_ascii_case(n))
+        {
+            if let Some(slot) = self.last.get_mut(i) {
+                *slot = Some(value);
+            }
         }
     }
-    None
+
+    pub(crate) fn chosen(&self) -> Option<(&'static str, f64)> {
+        Self::NAMES
+            .iter()
+            .zip(self.last)
+            .rev()
+            .find_map(|(name, v)| v.map(|v| (*name, v)))
+    }
 }
 
 /// apel's `parse_fqan` (common/parsing_utils.py).
@@ -380,14 +393,10 @@ mod tests {
 
     #[test]
     fn benchmark_choice() {
-        let e = vec![("hepspec".into(), 1.0), ("HEPscore23".into(), 2.0)];
-        assert_eq!(choose_benchmark(&e), Some(("hepscore23", 2.0)));
-        let e = vec![
-            ("HEPSPEC".into(), 1.0),
-            ("hepspec".into(), 2.0),
-            ("HepSpec".into(), 3.0),
-        ];
-        assert_eq!(choose_benchmark(&e), Some(("hepspec", 3.0)));
-        assert_eq!(choose_benchmark(&[("foo".into(), 1.0)]), None);
+        let e = [("hepspec", 1.0), ("HEPscore23", 2.0)];
+        assert_eq!(choose_benchmark(e.into_iter()), Some(("hepscore23", 2.0)));
+        let e = [("HEPSPEC", 1.0), ("hepspec", 2.0), ("HepSpec", 3.0)];
+        assert_eq!(choose_benchmark(e.into_iter()), Some(("hepspec", 3.0)));
+        assert_eq!(choose_benchmark([("foo", 1.0)].into_iter()), None);
     }
 }

@@ -305,7 +305,7 @@ static CLOUD_SUMMARY: &[Field] = &[
 const TABLE_SIZE: usize = 128;
 
 /// Byte equality of two short names, in line (a call to `memcmp` costs more than the compare).
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 

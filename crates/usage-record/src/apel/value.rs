@@ -19,8 +19,8 @@ pub enum Value<'a> {
     Float(f64),
     /// A time (UTC).
     Time(UtcTime),
-    /// A v0.4 benchmark dictionary, entries as written.
-    Benchmarks(Vec<(Cow<'a, str>, f64)>),
+    /// A v0.4 benchmark dictionary.
+    Benchmarks(Benchmarks<'a>),
 }
 
 impl PartialEq for Value<'_> {
@@ -31,12 +31,7 @@ impl PartialEq for Value<'_> {
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
             (Value::Time(a), Value::Time(b)) => a == b,
-            (Value::Benchmarks(a), Value::Benchmarks(b)) => {
-                a.len() == b.len()
-                    && a.iter()
-                        .zip(b)
-                        .all(|((ka, va), (kb, vb))| ka == kb && va.to_bits() == vb.to_bits())
-            }
+            (Value::Benchmarks(a), Value::Benchmarks(b)) => a == b,
             _ => false,
         }
     }
@@ -52,13 +47,107 @@ impl Value<'_> {
             Value::Int(i) => Value::Int(i),
             Value::Float(x) => Value::Float(x),
             Value::Time(t) => Value::Time(t),
-            Value::Benchmarks(b) => Value::Benchmarks(
-                b.into_iter()
-                    .map(|(k, v)| (Cow::Owned(k.into_owned()), v))
-                    .collect(),
-            ),
+            Value::Benchmarks(b) => Value::Benchmarks(Benchmarks {
+                text: Cow::Owned(b.text.into_owned()),
+            }),
         }
     }
+}
+
+/// A v0.4 benchmark dictionary such as `{hepspec: 11.4, HEPscore23: 15.3}`: benchmark names
+/// and values, in the order written. It keeps the text it was read from (no allocation on the
+/// parse path) and reads the entries from it on demand; equality compares the entries.
+#[derive(Debug, Clone)]
+pub struct Benchmarks<'a> {
+    /// Validated dictionary text (braces optional, as apel reads it).
+    text: Cow<'a, str>,
+}
+
+/// Why [`Benchmarks::from_entries`] refused its input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "benchmark name {0:?} cannot be written in a dictionary (empty, padded, or with , : {{ }} or a line break)"
+)]
+pub struct BadBenchmarkName(pub String);
+
+impl<'a> Benchmarks<'a> {
+    /// Text the parser has validated (see `split_entry`).
+    pub(crate) fn validated(text: &'a str) -> Self {
+        Self {
+            text: Cow::Borrowed(text),
+        }
+    }
+
+    /// A dictionary of the given entries.
+    ///
+    /// # Errors
+    /// A name that could not be read back (empty, surrounding white space, or one of `,` `:`
+    /// `{` `}` or a line break).
+    pub fn from_entries<'k>(
+        entries: impl IntoIterator<Item = (&'k str, f64)>,
+    ) -> Result<Benchmarks<'static>, BadBenchmarkName> {
+        let mut text = String::from("{");
+        for (i, (k, v)) in entries.into_iter().enumerate() {
+            if k.is_empty() || k.contains([',', ':', '{', '}', '\n', '\r']) || py_strip(k) != k {
+                return Err(BadBenchmarkName(k.to_owned()));
+            }
+            if i > 0 {
+                text.push_str(", ");
+            }
+            text.push_str(k);
+            text.push_str(": ");
+            text.push_str(&PyFloat(v).to_string());
+        }
+        text.push('}');
+        Ok(Benchmarks {
+            text: Cow::Owned(text),
+        })
+    }
+
+    /// The entries, in the order written.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, f64)> + '_ {
+        super::message::strip_braces(&self.text)
+            .split(',')
+            .filter_map(|item| split_entry(item).ok())
+    }
+}
+
+impl PartialEq for Benchmarks<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries()
+            .map(|(k, v)| (k, v.to_bits()))
+            .eq(other.entries().map(|(k, v)| (k, v.to_bits())))
+    }
+}
+
+impl fmt::Display for Benchmarks<'_> {
+    /// The canonical form `{name: value, ...}`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("{")?;
+        for (i, (k, v)) in self.entries().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{k}: {}", PyFloat(v))?;
+        }
+        f.write_str("}")
+    }
+}
+
+/// One `name: value` item of a dictionary, as apel's `_clean_up_dict` reads it; the error is
+/// apel's text.
+pub(crate) fn split_entry(item: &str) -> Result<(&str, f64), String> {
+    let mut parts = item.split(':');
+    let (Some(k), Some(v)) = (parts.next(), parts.next()) else {
+        return Err("not enough values to unpack (expected 2, got 1)".into());
+    };
+    if parts.next().is_some() {
+        return Err("too many values to unpack (expected 2)".into());
+    }
+    let (k, v) = (py_strip(k), py_strip(v));
+    let x = py_float(v, true)
+        .ok_or_else(|| format!("could not convert string to float: {}", py_repr(v)))?;
+    Ok((k, x))
 }
 
 /// Renders a float so that both Python `float()` and this crate read it back to the same bits.
@@ -85,16 +174,7 @@ impl fmt::Display for Value<'_> {
             Value::Int(i) => write!(f, "{i}"),
             Value::Float(x) => write!(f, "{}", PyFloat(*x)),
             Value::Time(t) => write!(f, "{}", t.epoch_seconds()),
-            Value::Benchmarks(entries) => {
-                f.write_str("{")?;
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{k}: {}", PyFloat(*v))?;
-                }
-                f.write_str("}")
-            }
+            Value::Benchmarks(b) => write!(f, "{b}"),
         }
     }
 }
@@ -124,7 +204,8 @@ pub(crate) fn py_strip(s: &str) -> &str {
 
 /// apel's NULL spellings: `none`, `null` or empty, in any case.
 pub(crate) fn is_null(s: &str) -> bool {
-    s.is_empty() || (s.len() == 4 && (s.eq_ignore_ascii_case("none") || s.eq_ignore_ascii_case("null")))
+    s.is_empty()
+        || (s.len() == 4 && (s.eq_ignore_ascii_case("none") || s.eq_ignore_ascii_case("null")))
 }
 
 /// An integer as Python's `int()` reads it (ASCII digits): an optional sign, digits, single
@@ -141,17 +222,21 @@ pub(crate) fn py_int(s: &str, underscores: bool) -> Option<PyInt> {
         return None;
     }
     let mut prev_digit = false;
+    let mut saw_underscore = false;
     for &b in bytes {
         match b {
             b'0'..=b'9' => prev_digit = true,
-            b'_' if underscores && prev_digit => prev_digit = false,
+            b'_' if underscores && prev_digit => {
+                prev_digit = false;
+                saw_underscore = true;
+            }
             _ => return None,
         }
     }
     if !prev_digit {
         return None;
     }
-    let cleaned: Cow<'_, str> = if digits.contains('_') {
+    let cleaned: Cow<'_, str> = if saw_underscore {
         Cow::Owned(s.replace('_', ""))
     } else {
         Cow::Borrowed(s)
