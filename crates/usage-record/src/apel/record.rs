@@ -287,10 +287,9 @@ impl BenchmarkChoice {
         if let Some(i) = Self::NAMES
             .iter()
             .position(|n| name.eq_ignore_ascii_case(n))
+            && let Some(slot) = self.last.get_mut(i)
         {
-            if let Some(slot) = self.last.get_mut(i) {
-                *slot = Some(value);
-            }
+            *slot = Some(value);
         }
     }
 
