@@ -11,7 +11,9 @@ fn apel_text() {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
     let mut count = 0;
     for kind in ["corpus", "artifacts"] {
-        let Ok(entries) = std::fs::read_dir(fuzz.join(kind).join("apel_text")) else { continue };
+        let Ok(entries) = std::fs::read_dir(fuzz.join(kind).join("apel_text")) else {
+            continue;
+        };
         for entry in entries {
             let path = entry.unwrap().path();
             if path.is_file() {

@@ -11,6 +11,7 @@
 mod message;
 mod record;
 mod schema;
+mod stream;
 mod value;
 
 pub use message::{
@@ -18,6 +19,7 @@ pub use message::{
 };
 pub use record::{Record, RenderError, UnknownField};
 pub use schema::RecordType;
+pub use stream::{ReaderSummary, validate_reader};
 pub use value::{BadBenchmarkName, Benchmarks, Value};
 
 /// Renders records as one APEL text message: the canonical header of their type, each record's
