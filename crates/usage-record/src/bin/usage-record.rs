@@ -1,0 +1,323 @@
+//! `usage-record`: validate accounting data the way CI pipelines need it.
+//!
+//! ```text
+//! usage-record validate [--profile apel|strict] [--output human|json|sarif] [--at RFC3339] [FILE...|-]
+//! ```
+//!
+//! Exit status: 0 when every input is valid, 1 when some input is invalid, 2 on a usage or I/O
+//! error (or an input in a format this version does not read yet).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use fedcloud_core::{Clock, FixedClock, SystemClock, UtcTime};
+use serde_json::{Value as Json, json};
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::process::ExitCode;
+use usage_record::apel::{Options, Profile, validate_reader};
+use usage_record::{Code, Finding, Severity};
+
+#[derive(Parser)]
+#[command(
+    name = "usage-record",
+    version,
+    about = "Validate EGI accounting records (APEL text messages)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate messages; every finding with its record, line, column and field.
+    Validate {
+        /// Which rules: apel 2.5.0's loader, or the published EGI record definitions.
+        #[arg(long, value_enum, default_value = "apel")]
+        profile: ProfileArg,
+        /// Report format.
+        #[arg(long, value_enum, default_value = "human")]
+        output: Output,
+        /// "Now" for the time checks (RFC 3339, e.g. 2026-11-21T00:00:00Z); default: the clock.
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+        /// Files to validate; `-` or none reads standard input.
+        files: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    Apel,
+    Strict,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+    Human,
+    Json,
+    Sarif,
+}
+
+/// The outcome of one input.
+struct FileReport {
+    path: String,
+    format: &'static str,
+    records: usize,
+    valid_records: usize,
+    valid: bool,
+    findings: Vec<Finding>,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Validate {
+            profile,
+            output,
+            at,
+            files,
+        } => validate(profile, output, at.as_deref(), files),
+    }
+}
+
+fn validate(profile: ProfileArg, output: Output, at: Option<&str>, files: Vec<String>) -> ExitCode {
+    let now = match at {
+        Some(text) => match UtcTime::parse_lenient(text) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("usage-record: --at {text:?}: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => SystemClock.now(),
+    };
+    let profile = match profile {
+        ProfileArg::Apel => Profile::Apel,
+        ProfileArg::Strict => Profile::Strict,
+    };
+    let options = Options::new(profile, &FixedClock(now));
+    let files = if files.is_empty() {
+        vec!["-".to_owned()]
+    } else {
+        files
+    };
+    let mut reports = Vec::new();
+    let mut trouble = false;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for path in &files {
+        match validate_one(path, &options, output, &mut out) {
+            Ok(report) => reports.push(report),
+            Err(message) => {
+                eprintln!("usage-record: {path}: {message}");
+                trouble = true;
+            }
+        }
+    }
+    let written = match output {
+        Output::Human => Ok(()),
+        Output::Json => writeln!(out, "{}", json_report(&reports)),
+        Output::Sarif => writeln!(out, "{}", sarif_report(&reports)),
+    };
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        eprintln!("usage-record: writing the report: {e}");
+        return ExitCode::from(2);
+    }
+    if trouble {
+        ExitCode::from(2)
+    } else if reports.iter().all(|r| r.valid) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn validate_one(
+    path: &str,
+    options: &Options,
+    output: Output,
+    out: &mut impl Write,
+) -> Result<FileReport, String> {
+    let reader: Box<dyn Read> = if path == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|e| e.to_string())?)
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let format = detect(&mut reader).map_err(|e| e.to_string())?;
+    if format != "apel-text" {
+        return Err(format!(
+            "{format} input is not supported by this version yet (APEL text messages only)"
+        ));
+    }
+    let progress = std::io::stderr().is_terminal();
+    let mut findings = Vec::new();
+    let mut write_error = None;
+    let mut seen = 0usize;
+    let summary = validate_reader(&mut reader, options, |_, record_findings| {
+        seen += 1;
+        if progress && seen.is_multiple_of(100_000) {
+            eprint!("\r{path}: {seen} records");
+        }
+        if output == Output::Human {
+            for f in record_findings {
+                if let Err(e) = writeln!(out, "{}", human_line(path, f)) {
+                    write_error.get_or_insert(e);
+                }
+            }
+        } else {
+            findings.extend_from_slice(record_findings);
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if progress && seen >= 100_000 {
+        eprintln!();
+    }
+    if let Some(e) = write_error {
+        return Err(format!("writing the report: {e}"));
+    }
+    let valid = summary.is_valid();
+    if output == Output::Human {
+        for f in &summary.findings {
+            writeln!(out, "{}", human_line(path, f)).map_err(|e| e.to_string())?;
+        }
+        writeln!(
+            out,
+            "{path}: {} ({} records, {} valid)",
+            if valid { "valid" } else { "INVALID" },
+            summary.records,
+            summary.records - summary.invalid_records
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    let mut all = summary.findings;
+    all.extend(findings);
+    all.sort_by_key(|f| f.position.offset);
+    Ok(FileReport {
+        path: path.to_owned(),
+        format,
+        records: summary.records,
+        valid_records: summary.records - summary.invalid_records,
+        valid,
+        findings: all,
+    })
+}
+
+/// The format of an input from its first non-blank byte.
+fn detect(reader: &mut impl BufRead) -> std::io::Result<&'static str> {
+    let buf = reader.fill_buf()?;
+    Ok(match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'<') => "xml",
+        Some(b'{' | b'[') => "json",
+        _ => "apel-text",
+    })
+}
+
+fn human_line(path: &str, f: &Finding) -> String {
+    let mut s = format!(
+        "{path}:{}:{}: {}[{}]",
+        f.position.line,
+        f.position.column,
+        f.severity.as_str(),
+        f.code
+    );
+    if let Some(r) = f.record {
+        s.push_str(&format!(" record {r}"));
+    }
+    if let Some(field) = &f.field {
+        s.push_str(&format!(" {field}"));
+    }
+    s.push_str(": ");
+    s.push_str(&f.message);
+    if let Some(apel) = &f.apel_message {
+        s.push_str(&format!(" (apel: {apel})"));
+    }
+    s
+}
+
+fn finding_json(f: &Finding) -> Json {
+    json!({
+        "record": f.record,
+        "line": f.position.line,
+        "column": f.position.column,
+        "field": f.field,
+        "code": f.code.as_str(),
+        "severity": f.severity.as_str(),
+        "message": f.message,
+        "apel_message": f.apel_message,
+    })
+}
+
+fn json_report(reports: &[FileReport]) -> Json {
+    json!({
+        "files": reports.iter().map(|r| json!({
+            "path": r.path,
+            "format": r.format,
+            "records": r.records,
+            "valid_records": r.valid_records,
+            "valid": r.valid,
+            "findings": r.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>()
+    })
+}
+
+/// SARIF 2.1.0, as code-scanning services read it.
+fn sarif_report(reports: &[FileReport]) -> Json {
+    let rules: Vec<Json> = Code::ALL
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.as_str(),
+                "shortDescription": { "text": c.as_str().replace('-', " ") },
+            })
+        })
+        .collect();
+    let results: Vec<Json> = reports
+        .iter()
+        .flat_map(|r| {
+            r.findings.iter().map(move |f| {
+                let rule_index = Code::ALL.iter().position(|c| *c == f.code);
+                json!({
+                    "ruleId": f.code.as_str(),
+                    "ruleIndex": rule_index,
+                    "level": match f.severity {
+                        Severity::Error => "error",
+                        _ => "warning",
+                    },
+                    "message": { "text": match (f.record, &f.field) {
+                        (Some(i), Some(field)) => format!("record {i}, {field}: {}", f.message),
+                        (Some(i), None) => format!("record {i}: {}", f.message),
+                        _ => f.message.clone(),
+                    }},
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": if r.path == "-" { "stdin" } else { r.path.as_str() } },
+                            "region": { "startLine": f.position.line, "startColumn": f.position.column },
+                        }
+                    }],
+                })
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "usage-record",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }]
+    })
+}

@@ -1,0 +1,157 @@
+//! The `usage-record` command line: exit codes, the three report formats, `--at`, stdin.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const VALID: &str = "APEL-cloud-message: v0.4\nVMUUID: a\nSiteName: S\nMachineName: m\n%%\nVMUUID: b\nSiteName: S\nMachineName: n\n%%\n";
+const INVALID: &str = "APEL-cloud-message: v0.4\nVMUUID: a\nSiteName: S\nMemory: 1.5\n%%\nVMUUID: b\nSiteName: S\n%%\n";
+const SUMMARY_2026_12: &str = "APEL-summary-job-message: v0.2\nSite: s\nMonth: 12\nYear: 2026\nWallDuration: 1\nCpuDuration: 1\nNumberOfJobs: 1\n%%\n";
+
+fn file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("usage-record-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_usage-record"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn exit_codes() {
+    let valid = file("valid.apel", VALID);
+    let invalid = file("invalid.apel", INVALID);
+    let v = valid.to_str().unwrap();
+    let i = invalid.to_str().unwrap();
+    assert_eq!(run(&["validate", v], None).0, 0);
+    assert_eq!(run(&["validate", "--profile", "strict", v], None).0, 0);
+    assert_eq!(run(&["validate", v, i], None).0, 1);
+    assert_eq!(run(&["validate", "/nonexistent/file"], None).0, 2);
+    assert_eq!(run(&["validate", "--profile", "nope", v], None).0, 2);
+    assert_eq!(run(&["validate", "--at", "yesterday", v], None).0, 2);
+    assert_eq!(run(&["frobnicate"], None).0, 2);
+    let xml = file("car.xml", "<UsageRecord/>");
+    let (code, _, err) = run(&["validate", xml.to_str().unwrap()], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("not supported"), "{err}");
+    assert_eq!(run(&["--help"], None).0, 0);
+}
+
+#[test]
+fn human_report_is_positioned() {
+    let invalid = file("invalid-h.apel", INVALID);
+    let (code, out, _) = run(&["validate", invalid.to_str().unwrap()], None);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(":4:9: error[invalid-integer] record 0 Memory:"),
+        "{out}"
+    );
+    assert!(out.contains("INVALID (2 records, 1 valid)"), "{out}");
+}
+
+#[test]
+fn json_report_shape() {
+    let (code, out, _) = run(&["validate", "--output", "json", "-"], Some(INVALID));
+    assert_eq!(code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let f = &doc["files"][0];
+    assert_eq!(f["path"], "-");
+    assert_eq!(f["format"], "apel-text");
+    assert_eq!(f["records"], 2);
+    assert_eq!(f["valid_records"], 1);
+    assert_eq!(f["valid"], false);
+    let finding = &f["findings"][0];
+    assert_eq!(finding["record"], 0);
+    assert_eq!(finding["line"], 4);
+    assert_eq!(finding["column"], 9);
+    assert_eq!(finding["field"], "Memory");
+    assert_eq!(finding["code"], "invalid-integer");
+    assert_eq!(finding["severity"], "error");
+    assert!(finding["message"].as_str().unwrap().contains("1.5"));
+}
+
+#[test]
+fn sarif_report_shape() {
+    let (code, out, _) = run(&["validate", "--output", "sarif"], Some(INVALID));
+    assert_eq!(code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    let run0 = &doc["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "usage-record");
+    let result = &run0["results"][0];
+    assert_eq!(result["ruleId"], "invalid-integer");
+    assert_eq!(result["level"], "error");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(4), Some(9))
+    );
+    let rule = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(
+        run0["tool"]["driver"]["rules"][rule]["id"],
+        "invalid-integer"
+    );
+}
+
+#[test]
+fn at_pins_now() {
+    let path = file("summary.apel", SUMMARY_2026_12);
+    let p = path.to_str().unwrap();
+    assert_eq!(
+        run(&["validate", "--at", "2026-12-01T00:00:00Z", p], None).0,
+        0
+    );
+    let (code, out, _) = run(&["validate", "--at", "2026-11-30T23:59:59Z", p], None);
+    assert_eq!(code, 1);
+    assert!(out.contains("in-future"), "{out}");
+    assert_eq!(
+        run(&["validate", "--at", "2026-12-01T01:00:00+01:00", p], None).0,
+        0
+    );
+}
+
+#[test]
+fn large_input_streams() {
+    let mut text = String::from("APEL-sync-message: v0.1\n");
+    for i in 0..50_000 {
+        text.push_str(&format!(
+            "Site: s{i}\nSubmitHost: h\nNumberOfJobs: {i}\nMonth: 1\nYear: 2020\n%%\n"
+        ));
+    }
+    text.push_str("Site: broken\nNumberOfJobs: x\nMonth: 1\nYear: 2020\n%%\n");
+    let path = file("big.apel", &text);
+    let (code, out, _) = run(
+        &["validate", "--output", "json", path.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["files"][0]["records"], 50_001);
+    assert_eq!(doc["files"][0]["findings"][0]["line"], 300_003);
+    assert_eq!(doc["files"][0]["findings"][0]["record"], 50_000);
+}
