@@ -14,63 +14,41 @@ use fedcloud_core::FixedClock;
 use std::collections::BTreeMap;
 use usage_record::apel::{Options, Profile, parse_message};
 
-/// The verdicts file is JSON; this suite needs only a few string fields of it, so it reads them
-/// with a tiny purpose-made scanner rather than pulling a JSON library into the harness.
-fn verdicts(text: &str) -> BTreeMap<String, (String, Option<String>, Option<usize>, Vec<String>)> {
+/// apel's verdict on one file.
+struct Verdict {
+    verdict: String,
+    error: Option<String>,
+    records: Option<usize>,
+    types: Vec<String>,
+}
+
+fn verdicts(text: &str) -> Result<BTreeMap<String, Verdict>, Box<dyn std::error::Error>> {
+    let doc: serde_json::Value = serde_json::from_str(text)?;
     let mut out = BTreeMap::new();
-    // Entries look like: "path": {"verdict": "...", ["error": "...",] ["records": N, "types": [...]]}
-    let mut rest = text;
-    while let Some(i) = rest.find("\"verdict\"") {
-        let before = &rest[..i];
-        let key_end = before.rfind("\": {").unwrap();
-        let key_start = before[..key_end].rfind('"').unwrap() + 1;
-        let key = before[key_start..key_end].to_owned();
-        let entry_end = rest[i..].find('}').unwrap() + i;
-        let entry = &rest[i..entry_end];
-        let string_of = |name: &str| -> Option<String> {
-            let at = entry.find(&format!("\"{name}\": \""))? + name.len() + 5;
-            let mut s = String::new();
-            let mut chars = entry[at..].chars();
-            while let Some(c) = chars.next() {
-                match c {
-                    '\\' => s.push(chars.next().unwrap()),
-                    '"' => break,
-                    c => s.push(c),
-                }
-            }
-            Some(s)
+    for section in ["main", "pr459_json"] {
+        let Some(entries) = doc[section].as_object() else {
+            continue;
         };
-        let records = entry.find("\"records\": ").map(|at| {
-            entry[at + 11..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect::<String>()
-                .parse()
-                .unwrap()
-        });
-        let types = entry
-            .find("\"types\": [")
-            .map(|at| {
-                let list = &entry[at + 10..];
-                let list = &list[..list.find(']').unwrap()];
-                list.split(',')
-                    .map(|t| t.trim().trim_matches('"').to_owned())
-                    .filter(|t| !t.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.insert(
-            key,
-            (
-                string_of("verdict").unwrap(),
-                string_of("error"),
-                records,
-                types,
-            ),
-        );
-        rest = &rest[entry_end..];
+        for (path, v) in entries {
+            out.insert(
+                path.clone(),
+                Verdict {
+                    verdict: v["verdict"].as_str().unwrap_or_default().to_owned(),
+                    error: v["error"].as_str().map(str::to_owned),
+                    records: v["records"].as_u64().map(|n| n as usize),
+                    types: v["types"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|t| t.as_str().map(str::to_owned))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                },
+            );
+        }
     }
-    out
+    Ok(out)
 }
 
 fn header_for(path: &str) -> Option<&'static str> {
@@ -93,7 +71,7 @@ fn apel_verdicts() -> Result<(), Box<dyn std::error::Error>> {
     };
     let expected = verdicts(&std::fs::read_to_string(
         dir.join("expected/apel-verdicts.json"),
-    )?);
+    )?)?;
     assert!(
         expected.len() >= 50,
         "only {} verdicts read",
@@ -102,7 +80,16 @@ fn apel_verdicts() -> Result<(), Box<dyn std::error::Error>> {
     // apel ran on 2026-11-21; its month checks compare with that date.
     let options = Options::new(Profile::Apel, &FixedClock("2026-11-21T12:00:00Z".parse()?));
     let mut outcomes = Vec::new();
-    for (path, (verdict, error, records, types)) in &expected {
+    for (
+        path,
+        Verdict {
+            verdict,
+            error,
+            records,
+            types,
+        },
+    ) in &expected
+    {
         let bytes = std::fs::read(dir.join(path))?;
         let text = match header_for(path) {
             Some(h) => [h.as_bytes(), b"\n", &bytes].concat(),
@@ -120,10 +107,10 @@ fn apel_verdicts() -> Result<(), Box<dyn std::error::Error>> {
                     .map(ToString::to_string)
             ));
         } else if ours == "accept" {
-            if let Some(n) = records {
-                if msg.records.len() != *n {
-                    problems.push(format!("{} records (apel: {n})", msg.records.len()));
-                }
+            if let Some(n) = records
+                && msg.records.len() != *n
+            {
+                problems.push(format!("{} records (apel: {n})", msg.records.len()));
             }
             let class = msg.record_type.map(|t| t.apel_class().to_owned());
             if !types.is_empty() && class.as_ref() != types.first() {
