@@ -12,7 +12,7 @@
 use fedcloud_conformance::{Outcome, corpus_area, ratchet};
 use fedcloud_core::FixedClock;
 use std::collections::BTreeMap;
-use usage_record::apel::{Options, Profile, parse_message};
+use usage_record::apel::{Options, Profile, parse_any};
 
 /// apel's verdict on one file.
 struct Verdict {
@@ -95,7 +95,7 @@ fn apel_verdicts() -> Result<(), Box<dyn std::error::Error>> {
             Some(h) => [h.as_bytes(), b"\n", &bytes].concat(),
             None => bytes,
         };
-        let msg = parse_message(&text, &options);
+        let msg = parse_any(&text, &options);
         let ours = if msg.is_valid() { "accept" } else { "reject" };
         let mut problems = Vec::new();
         if ours != verdict {

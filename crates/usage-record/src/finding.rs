@@ -95,6 +95,10 @@ pub enum Code {
     LatestBeforeEarliest,
     /// apel's loader would stop with an uncaught exception on this record: it gives no verdict.
     ApelLoaderCrash,
+    /// Not JSON (RFC 8259).
+    JsonSyntax,
+    /// JSON that breaks the message's JSON schema (type, required member, …).
+    JsonSchema,
 }
 
 impl Code {
@@ -135,6 +139,8 @@ impl Code {
             Code::OutsideMonth => "outside-month",
             Code::LatestBeforeEarliest => "latest-before-earliest",
             Code::ApelLoaderCrash => "apel-loader-crash",
+            Code::JsonSyntax => "json-syntax",
+            Code::JsonSchema => "json-schema",
         }
     }
 
@@ -173,6 +179,8 @@ impl Code {
         Code::OutsideMonth,
         Code::LatestBeforeEarliest,
         Code::ApelLoaderCrash,
+        Code::JsonSyntax,
+        Code::JsonSchema,
     ];
 }
 

@@ -2,6 +2,7 @@
 
 pub mod apel;
 mod finding;
+mod json;
 
 pub use fedcloud_core;
 pub use finding::{Code, Finding, Severity};

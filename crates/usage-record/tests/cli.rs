@@ -55,6 +55,19 @@ fn exit_codes() {
     assert_eq!(run(&["validate", "--profile", "nope", v], None).0, 2);
     assert_eq!(run(&["validate", "--at", "yesterday", v], None).0, 2);
     assert_eq!(run(&["frobnicate"], None).0, 2);
+    let acc = file(
+        "acc.json",
+        r#"{"Type": "APEL-accelerator-message", "Version": "0.1", "UsageRecords": [{"MeasurementMonth": 9, "MeasurementYear": 2018, "AssociatedRecordType": "cloud", "AssociatedRecord": "vm", "FQAN": "/ops", "SiteName": "S", "Count": 1, "AvailableDuration": 1, "Type": "GPU"}]}"#,
+    );
+    assert_eq!(run(&["validate", acc.to_str().unwrap()], None).0, 0);
+    let (code, out, _) = run(
+        &["validate", "--output", "json"],
+        Some(
+            r#"{"Type": "APEL-accelerator-message", "Version": "0.1", "UsageRecords": [{"Count": "1"}]}"#,
+        ),
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("\"field\":\"/UsageRecords/0/Count\""), "{out}");
     let xml = file("car.xml", "<UsageRecord/>");
     let (code, _, err) = run(&["validate", xml.to_str().unwrap()], None);
     assert_eq!(code, 2);

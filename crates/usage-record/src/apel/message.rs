@@ -36,8 +36,11 @@ pub struct Limits {
     pub max_message_bytes: usize,
     /// The longest line, in bytes (default 1 MiB).
     pub max_line_bytes: usize,
-    /// The most records in one message (default 10 000 000).
+    /// The most records in one message (default 10 000 000; JSON messages hold at most 1000
+    /// by their schema).
     pub max_records: usize,
+    /// The deepest nesting of a JSON message (default 64; the schemas need 3).
+    pub max_depth: usize,
 }
 
 impl Default for Limits {
@@ -46,6 +49,7 @@ impl Default for Limits {
             max_message_bytes: 1 << 30,
             max_line_bytes: 1 << 20,
             max_records: 10_000_000,
+            max_depth: 64,
         }
     }
 }
@@ -62,6 +66,13 @@ impl Limits {
     #[must_use]
     pub const fn with_max_line_bytes(mut self, n: usize) -> Self {
         self.max_line_bytes = n;
+        self
+    }
+
+    /// These limits with `max_depth` replaced.
+    #[must_use]
+    pub const fn with_max_depth(mut self, n: usize) -> Self {
+        self.max_depth = n;
         self
     }
 
@@ -84,6 +95,9 @@ pub struct Options {
     pub now: UtcTime,
     /// Size limits.
     pub limits: Limits,
+    /// Leniency for JSON messages: accept the version with a `v` prefix (`"v0.2"`, as apel's
+    /// 2020 public IP schema wrote it) as well as without (`"0.2"`, as caso sends it).
+    pub lenient_json_version: bool,
 }
 
 impl Options {
@@ -94,7 +108,15 @@ impl Options {
             profile,
             now: clock.now(),
             limits: Limits::default(),
+            lenient_json_version: false,
         }
+    }
+
+    /// These options with the JSON version leniency on or off.
+    #[must_use]
+    pub const fn with_lenient_json_version(mut self, on: bool) -> Self {
+        self.lenient_json_version = on;
+        self
     }
 
     /// These options with other limits.

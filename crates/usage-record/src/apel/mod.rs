@@ -8,12 +8,14 @@
 //! %%
 //! ```
 
+mod json_message;
 mod message;
 mod record;
 mod schema;
 mod stream;
 mod value;
 
+pub use json_message::{MAX_JSON_RECORDS, parse_json_message, render_json_message};
 pub use message::{
     Entry, Limits, Message, Options, Profile, Summary, for_each_record, parse_message,
 };
@@ -21,6 +23,17 @@ pub use record::{Record, RenderError, UnknownField};
 pub use schema::RecordType;
 pub use stream::{ReaderSummary, validate_reader};
 pub use value::{BadBenchmarkName, Benchmarks, Value};
+
+/// Parses and validates an APEL message of either encoding: JSON when the first non-blank byte
+/// is `{`, text otherwise.
+#[must_use]
+pub fn parse_any<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
+    if input.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        parse_json_message(input, options)
+    } else {
+        parse_message(input, options)
+    }
+}
 
 /// Renders records as one APEL text message: the canonical header of their type, each record's
 /// fields in canonical order, `%%` after each record.
@@ -38,6 +51,9 @@ pub fn render_message(records: &[Record<'_>]) -> Result<String, RenderError> {
     for r in records {
         if r.record_type() != first.record_type() {
             return Err(RenderError::MixedTypes);
+        }
+        if r.record_type().is_json() {
+            return Err(RenderError::JsonOnly);
         }
         if r.iter().next().is_none() {
             return Err(RenderError::EmptyRecord);
@@ -99,7 +115,13 @@ mod tests {
 
     fn record() -> impl Strategy<Value = Record<'static>> {
         (
-            proptest::sample::select(RecordType::ALL.to_vec()),
+            proptest::sample::select(
+                RecordType::ALL
+                    .iter()
+                    .copied()
+                    .filter(|t| !t.is_json())
+                    .collect::<Vec<_>>(),
+            ),
             proptest::sample::subsequence(vec!["hepspec", "si2k", "HEPscore23", "other"], 1..4),
         )
             .prop_filter("a benchmark key apel knows", |(_, keys)| {

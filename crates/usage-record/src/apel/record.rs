@@ -30,6 +30,12 @@ pub enum RenderError {
     /// A record without any value: it would not survive as a record.
     #[error("a record without any value cannot be written")]
     EmptyRecord,
+    /// Records of an APEL text type have no JSON message form.
+    #[error("this record type is exchanged as APEL text only")]
+    TextOnly,
+    /// Records of a JSON-only type (accelerator, public IP) have no APEL text form.
+    #[error("this record type is exchanged as JSON only")]
+    JsonOnly,
     /// Records of different types in one message.
     #[error("a message holds records of one type only")]
     MixedTypes,

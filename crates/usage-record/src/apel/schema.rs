@@ -25,6 +25,12 @@ pub enum RecordType {
     Cloud,
     /// Cloud summary record, `APEL-cloud-summary-message: v0.4`.
     CloudSummary,
+    /// Accelerator (GPU, FPGA) record, JSON `APEL-accelerator-message` v0.1.
+    Accelerator,
+    /// Accelerator summary record, JSON `APEL-accelerator-summary-message` v0.1.
+    AcceleratorSummary,
+    /// Public IP record, JSON `APEL Public IP message` v0.2.
+    PublicIp,
 }
 
 /// How a field's value is typed.
@@ -316,6 +322,54 @@ fn slot_of(key: &str) -> usize {
     (b.len() * 31 + at(0) * 7 + at(b.len().saturating_sub(1)) * 3 + at(b.len() / 2)) % TABLE_SIZE
 }
 
+static ACCELERATOR: &[Field] = &[
+    m("MeasurementMonth", I),
+    m("MeasurementYear", I),
+    m("AssociatedRecordType", T),
+    m("AssociatedRecord", T),
+    f("GlobalUserName", T),
+    m("FQAN", T),
+    m("SiteName", T),
+    nn(m("Count", F)),
+    nn(f("Cores", I)),
+    nn(f("ActiveDuration", L)),
+    nn(m("AvailableDuration", L)),
+    f("BenchmarkType", Kind::Text(50)),
+    f("Benchmark", F),
+    m("Type", T),
+    f("Model", T),
+];
+
+static ACCELERATOR_SUMMARY: &[Field] = &[
+    m("Month", I),
+    m("Year", I),
+    m("AssociatedRecordType", T),
+    f("GlobalUserName", T),
+    f("FQAN", T),
+    m("SiteName", T),
+    nn(m("Count", F)),
+    nn(f("Cores", I)),
+    nn(m("AvailableDuration", L)),
+    nn(f("ActiveDuration", L)),
+    f("BenchmarkType", Kind::Text(50)),
+    f("Benchmark", F),
+    m("Type", T),
+    f("Model", T),
+    nn(m("NumberOfRecords", L)),
+];
+
+static PUBLIC_IP: &[Field] = &[
+    m("MeasurementTime", D),
+    m("SiteName", T),
+    m("CloudType", T),
+    m("LocalUser", T),
+    m("LocalGroup", T),
+    m("GlobalUserName", T),
+    m("FQAN", T),
+    m("IPVersion", I),
+    nn(m("IPCount", I)),
+];
+
 impl RecordType {
     /// Every record type.
     pub const ALL: &'static [RecordType] = &[
@@ -328,6 +382,9 @@ impl RecordType {
         RecordType::Sync,
         RecordType::Cloud,
         RecordType::CloudSummary,
+        RecordType::Accelerator,
+        RecordType::AcceleratorSummary,
+        RecordType::PublicIp,
     ];
 
     pub(crate) fn fields(self) -> &'static [Field] {
@@ -341,7 +398,19 @@ impl RecordType {
             RecordType::Sync => SYNC,
             RecordType::Cloud => CLOUD,
             RecordType::CloudSummary => CLOUD_SUMMARY,
+            RecordType::Accelerator => ACCELERATOR,
+            RecordType::AcceleratorSummary => ACCELERATOR_SUMMARY,
+            RecordType::PublicIp => PUBLIC_IP,
         }
+    }
+
+    /// Whether records of this type travel in JSON messages (not in APEL text).
+    #[must_use]
+    pub const fn is_json(self) -> bool {
+        matches!(
+            self,
+            RecordType::Accelerator | RecordType::AcceleratorSummary | RecordType::PublicIp
+        )
     }
 
     /// Keys apel accepts and drops for this type.
@@ -353,7 +422,8 @@ impl RecordType {
             | RecordType::NormalisedSummary
             | RecordType::NormalisedSummary04
             | RecordType::CloudSummary => &["UpdateTime"],
-            RecordType::Sync => &[],
+            RecordType::Sync | RecordType::AcceleratorSummary | RecordType::PublicIp => &[],
+            RecordType::Accelerator => &["CloudType", "CloudComputeService"],
             RecordType::Cloud => &[
                 "UpdateTime",
                 "MeasurementTime",
@@ -385,7 +455,7 @@ impl RecordType {
 
     /// A small open-addressing table from field name to index, built once per type.
     fn lookup_table(self) -> &'static [Option<u8>; TABLE_SIZE] {
-        static TABLES: [OnceLock<[Option<u8>; TABLE_SIZE]>; 9] = [const { OnceLock::new() }; 9];
+        static TABLES: [OnceLock<[Option<u8>; TABLE_SIZE]>; 12] = [const { OnceLock::new() }; 12];
         let which = self as usize;
         static EMPTY: [Option<u8>; TABLE_SIZE] = [None; TABLE_SIZE];
         let Some(cell) = TABLES.get(which) else {
@@ -406,7 +476,8 @@ impl RecordType {
         })
     }
 
-    /// The canonical header line of messages of this type (the newest version of it).
+    /// The canonical header line of messages of this type (the newest version of it); for the
+    /// JSON types, the message's `Type`.
     #[must_use]
     pub const fn header(self) -> &'static str {
         match self {
@@ -419,6 +490,9 @@ impl RecordType {
             RecordType::Sync => "APEL-sync-message: v0.1",
             RecordType::Cloud => "APEL-cloud-message: v0.4",
             RecordType::CloudSummary => "APEL-cloud-summary-message: v0.4",
+            RecordType::Accelerator => "APEL-accelerator-message",
+            RecordType::AcceleratorSummary => "APEL-accelerator-summary-message",
+            RecordType::PublicIp => "APEL Public IP message",
         }
     }
 
@@ -435,6 +509,9 @@ impl RecordType {
             RecordType::Sync => "SyncRecord",
             RecordType::Cloud => "CloudRecord",
             RecordType::CloudSummary => "CloudSummaryRecord",
+            RecordType::Accelerator => "AcceleratorRecord",
+            RecordType::AcceleratorSummary => "AcceleratorSummaryRecord",
+            RecordType::PublicIp => "PublicIpRecord",
         }
     }
 

@@ -1,4 +1,5 @@
-//! `usage-record`: validate accounting data the way CI pipelines need it.
+//! `usage-record`: validate accounting data the way CI pipelines need it (APEL text and JSON
+//! messages in this version).
 //!
 //! ```text
 //! usage-record validate [--profile apel|strict] [--output human|json|sarif] [--at RFC3339] [FILE...|-]
@@ -154,9 +155,12 @@ fn validate_one(
     };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let format = detect(&mut reader).map_err(|e| e.to_string())?;
+    if format == "apel-json" {
+        return validate_json(path, reader, options, output, out);
+    }
     if format != "apel-text" {
         return Err(format!(
-            "{format} input is not supported by this version yet (APEL text messages only)"
+            "{format} input is not supported by this version yet (APEL text and JSON messages only)"
         ));
     }
     let progress = std::io::stderr().is_terminal();
@@ -212,12 +216,51 @@ fn validate_one(
     })
 }
 
+/// A JSON message is at most 1000 records: it is read whole (up to the message size limit).
+fn validate_json(
+    path: &str,
+    reader: impl Read,
+    options: &Options,
+    output: Output,
+    out: &mut impl Write,
+) -> Result<FileReport, String> {
+    let limit = options.limits.max_message_bytes;
+    let mut bytes = Vec::new();
+    reader
+        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    let msg = usage_record::apel::parse_json_message(&bytes, options);
+    let valid = msg.is_valid();
+    let records = msg.records.len();
+    let valid_records = msg.records.iter().filter(|e| e.valid).count();
+    if output == Output::Human {
+        for f in &msg.findings {
+            writeln!(out, "{}", human_line(path, f)).map_err(|e| e.to_string())?;
+        }
+        writeln!(
+            out,
+            "{path}: {} ({records} records, {valid_records} valid)",
+            if valid { "valid" } else { "INVALID" }
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(FileReport {
+        path: path.to_owned(),
+        format: "apel-json",
+        records,
+        valid_records,
+        valid,
+        findings: msg.findings,
+    })
+}
+
 /// The format of an input from its first non-blank byte.
 fn detect(reader: &mut impl BufRead) -> std::io::Result<&'static str> {
     let buf = reader.fill_buf()?;
     Ok(match buf.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'<') => "xml",
-        Some(b'{' | b'[') => "json",
+        Some(b'{' | b'[') => "apel-json",
         _ => "apel-text",
     })
 }

@@ -25,3 +25,20 @@ pub(crate) fn apel_text(data: &[u8]) {
         }
     }
 }
+
+/// JSON messages: never panics in either profile; valid records render to a JSON message that
+/// parses back to the same records.
+pub(crate) fn apel_json(data: &[u8]) {
+    let clock = FixedClock(UtcTime::UNIX_EPOCH);
+    for profile in [Profile::Apel, Profile::Strict] {
+        let options = Options::new(profile, &clock);
+        let msg = usage_record::apel::parse_json_message(data, &options);
+        let valid: Vec<_> = msg.valid_records().cloned().collect();
+        if profile == Profile::Strict && !valid.is_empty() {
+            let text = usage_record::apel::render_json_message(&valid).unwrap_or_default();
+            let again = usage_record::apel::parse_json_message(text.as_bytes(), &options);
+            let back: Vec<_> = again.records.into_iter().map(|e| e.record).collect();
+            assert_eq!(back, valid, "{text}");
+        }
+    }
+}
