@@ -313,6 +313,33 @@ pub fn ratchet(suite: &str, outcomes: &[Outcome]) -> Result<Report, Box<dyn std:
     Ok(report)
 }
 
+/// Runs `check` (a fuzz target's property) over every file of `fuzz/corpus/<target>` and
+/// `fuzz/artifacts/<target>`, so that what fuzzing found stays a test of `cargo test`; returns
+/// how many files ran.
+///
+/// # Errors
+/// A corpus file that cannot be read.
+pub fn replay_fuzz_corpus(target: &str, check: fn(&[u8])) -> Result<usize, HarnessError> {
+    let fuzz = workspace_root().join("fuzz");
+    let mut count = 0;
+    for kind in ["corpus", "artifacts"] {
+        let dir = fuzz.join(kind).join(target);
+        if !dir.is_dir() {
+            continue;
+        }
+        for path in files_below(&dir, &|p| {
+            p.file_name()
+                .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+        })? {
+            let bytes = std::fs::read(&path)
+                .map_err(|e| HarnessError(format!("cannot read {}: {e}", path.display())))?;
+            check(&bytes);
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
 /// Where `tool` is on `PATH`, or `None` after printing `skipped: <tool> not installed` — the
 /// notice interoperability tests give when a reference tool is absent.
 #[must_use]

@@ -759,6 +759,17 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         self.findings.push(f);
     }
 
+    /// The strict profile's rule for counts and durations.
+    fn negative(&mut self, at: Position, name: &str) {
+        self.push(
+            at,
+            Some(name),
+            Code::NegativeValue,
+            Severity::Error,
+            format!("{name} must not be negative"),
+        );
+    }
+
     /// Error in strict, warning under apel.
     fn strict_error(&mut self, at: Position, field: &str, code: Code, msg: String) {
         let sev = if self.apel() {
@@ -970,13 +981,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                         }
                     }
                     if v < 0 && field.non_negative && !apel {
-                        self.push(
-                            at(),
-                            Some(name),
-                            Code::NegativeValue,
-                            Severity::Error,
-                            format!("{name} must not be negative"),
-                        );
+                        self.negative(at(), name);
                         return Err(());
                     }
                     Ok(Some(Value::Int(v)))
@@ -1020,13 +1025,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                         return Err(());
                     }
                     if x < 0.0 && field.non_negative && !apel {
-                        self.push(
-                            at(),
-                            Some(name),
-                            Code::NegativeValue,
-                            Severity::Error,
-                            format!("{name} must not be negative"),
-                        );
+                        self.negative(at(), name);
                         return Err(());
                     }
                     Ok(Some(Value::Float(x)))
@@ -1174,13 +1173,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             }
         }
         if x < 0.0 && field.non_negative && !self.apel() {
-            self.push(
-                at(),
-                Some(name),
-                Code::NegativeValue,
-                Severity::Error,
-                format!("{name} must not be negative"),
-            );
+            self.negative(at(), name);
             return Err(());
         }
         if !integer && !x.is_finite() && !self.apel() {

@@ -99,7 +99,9 @@ const T: Kind = Kind::Text(255);
 const BENCH: Kind = Kind::Benchmark { integer: false };
 const BENCH_INT: Kind = Kind::Benchmark { integer: true };
 
-static JOB: &[Field] = &[
+const T50: Kind = Kind::Text(50);
+
+const JOB_FIELDS: [Field; 23] = [
     m("Site", T),
     doc_m("SubmitHost", T),
     f("MachineName", T),
@@ -124,34 +126,26 @@ static JOB: &[Field] = &[
     doc_m("ServiceLevelType", Kind::Text(50)),
     doc_m("ServiceLevel", F),
 ];
+static JOB: &[Field] = &JOB_FIELDS;
 
-static JOB04: &[Field] = &[
-    m("Site", T),
-    doc_m("SubmitHost", T),
-    f("MachineName", T),
-    f("Queue", Kind::Text(100)),
-    m("LocalJobId", T),
-    f("LocalUserId", T),
-    f("GlobalUserName", T),
-    f("FQAN", T),
-    f("VO", T),
-    f("VOGroup", T),
-    f("VORole", T),
-    nn(m("WallDuration", I)),
-    nn(m("CpuDuration", I)),
-    nn(f("Processors", I)),
-    nn(f("NodeCount", I)),
-    m("StartTime", D),
-    m("EndTime", D),
-    f("InfrastructureDescription", Kind::Text(100)),
-    f("InfrastructureType", Kind::Text(20)),
-    nn(f("MemoryReal", I)),
-    nn(f("MemoryVirtual", I)),
-    f("ServiceLevelType", Kind::Text(50)),
-    doc_m("ServiceLevel", BENCH),
-];
+/// A field table with the kind (and strict-mandatory flag) of one field replaced: the v0.4
+/// types differ from their predecessors only in their benchmark fields. Used only in constant
+/// initialisers, where an index out of range fails the build instead of panicking.
+#[allow(clippy::indexing_slicing)]
+const fn with<const N: usize>(
+    mut fields: [Field; N],
+    index: usize,
+    kind: Kind,
+    strict_mandatory: bool,
+) -> [Field; N] {
+    fields[index].kind = kind;
+    fields[index].strict_mandatory = strict_mandatory;
+    fields
+}
 
-static SUMMARY: &[Field] = &[
+static JOB04: &[Field] = &with(with(JOB_FIELDS, 21, T50, false), 22, BENCH, true);
+
+const SUMMARY_FIELDS: [Field; 19] = [
     m("Site", T),
     m("Month", I),
     m("Year", I),
@@ -172,30 +166,11 @@ static SUMMARY: &[Field] = &[
     nn(m("CpuDuration", L)),
     nn(m("NumberOfJobs", I)),
 ];
+static SUMMARY: &[Field] = &SUMMARY_FIELDS;
 
-static SUMMARY04: &[Field] = &[
-    m("Site", T),
-    m("Month", I),
-    m("Year", I),
-    f("GlobalUserName", T),
-    f("VO", T),
-    f("VOGroup", T),
-    f("VORole", T),
-    f("SubmitHost", T),
-    f("InfrastructureType", Kind::Text(50)),
-    f("InfrastructureDescription", Kind::Text(100)),
-    f("ServiceLevelType", Kind::Text(50)),
-    f("ServiceLevel", BENCH),
-    nn(f("NodeCount", I)),
-    nn(f("Processors", I)),
-    f("EarliestEndTime", D),
-    f("LatestEndTime", D),
-    nn(m("WallDuration", L)),
-    nn(m("CpuDuration", L)),
-    nn(m("NumberOfJobs", I)),
-];
+static SUMMARY04: &[Field] = &with(SUMMARY_FIELDS, 11, BENCH, false);
 
-static NORMALISED: &[Field] = &[
+const NORMALISED_FIELDS: [Field; 20] = [
     m("Site", T),
     m("Month", I),
     m("Year", I),
@@ -217,29 +192,14 @@ static NORMALISED: &[Field] = &[
     nn(m("NormalisedCpuDuration", L)),
     nn(m("NumberOfJobs", I)),
 ];
+static NORMALISED: &[Field] = &NORMALISED_FIELDS;
 
-static NORMALISED04: &[Field] = &[
-    m("Site", T),
-    m("Month", I),
-    m("Year", I),
-    f("GlobalUserName", T),
-    f("VO", T),
-    f("VOGroup", T),
-    f("VORole", T),
-    f("SubmitHost", T),
-    f("Infrastructure", Kind::Text(50)),
-    f("InfrastructureDescription", Kind::Text(100)),
-    f("ServiceLevelType", Kind::Text(50)),
-    nn(f("NodeCount", I)),
-    nn(f("Processors", I)),
-    f("EarliestEndTime", D),
-    f("LatestEndTime", D),
-    nn(m("WallDuration", L)),
-    nn(m("CpuDuration", L)),
-    nn(m("NormalisedWallDuration", BENCH_INT)),
-    nn(m("NormalisedCpuDuration", BENCH_INT)),
-    nn(m("NumberOfJobs", I)),
-];
+static NORMALISED04: &[Field] = &with(
+    with(NORMALISED_FIELDS, 17, BENCH_INT, true),
+    18,
+    BENCH_INT,
+    true,
+);
 
 static SYNC: &[Field] = &[
     m("Site", T),
@@ -566,6 +526,38 @@ mod tests {
                     "{t:?}: {ig} both field and ignored"
                 );
             }
+        }
+        // The v0.4 tables are derived by index from their predecessors: check the indices.
+        let kind = |t: RecordType, name: &str| t.fields()[t.field_index(name).unwrap()].kind;
+        assert_eq!(kind(RecordType::Job04, "ServiceLevel"), BENCH);
+        assert_eq!(kind(RecordType::Job04, "ServiceLevelType"), Kind::Text(50));
+        assert_eq!(kind(RecordType::Summary04, "ServiceLevel"), BENCH);
+        assert_eq!(
+            kind(RecordType::NormalisedSummary04, "NormalisedWallDuration"),
+            BENCH_INT
+        );
+        assert_eq!(
+            kind(RecordType::NormalisedSummary04, "NormalisedCpuDuration"),
+            BENCH_INT
+        );
+        for t in [
+            RecordType::Job04,
+            RecordType::Summary04,
+            RecordType::NormalisedSummary04,
+        ] {
+            let changed = t
+                .fields()
+                .iter()
+                .filter(|f| matches!(f.kind, Kind::Benchmark { .. }))
+                .count();
+            assert_eq!(
+                changed,
+                if t == RecordType::NormalisedSummary04 {
+                    2
+                } else {
+                    1
+                }
+            );
         }
         assert_eq!(RecordType::Cloud.fields().len(), 30);
         assert_eq!(RecordType::Job.fields().len(), 23);
