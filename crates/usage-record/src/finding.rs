@@ -99,6 +99,10 @@ pub enum Code {
     JsonSyntax,
     /// JSON that breaks the message's JSON schema (type, required member, …).
     JsonSchema,
+    /// Not well-formed XML (or a document type declaration, which is refused).
+    XmlSyntax,
+    /// A format or profile this version (or apel) does not read.
+    UnsupportedFormat,
 }
 
 impl Code {
@@ -141,6 +145,8 @@ impl Code {
             Code::ApelLoaderCrash => "apel-loader-crash",
             Code::JsonSyntax => "json-syntax",
             Code::JsonSchema => "json-schema",
+            Code::XmlSyntax => "xml-syntax",
+            Code::UnsupportedFormat => "unsupported-format",
         }
     }
 
@@ -181,6 +187,8 @@ impl Code {
         Code::ApelLoaderCrash,
         Code::JsonSyntax,
         Code::JsonSchema,
+        Code::XmlSyntax,
+        Code::UnsupportedFormat,
     ];
 }
 

@@ -3,6 +3,7 @@
 pub mod apel;
 mod finding;
 mod json;
+mod xml;
 
 pub use fedcloud_core;
 pub use finding::{Code, Finding, Severity};

@@ -69,9 +69,22 @@ fn exit_codes() {
     assert_eq!(code, 1);
     assert!(out.contains("\"field\":\"/UsageRecords/0/Count\""), "{out}");
     let xml = file("car.xml", "<UsageRecord/>");
-    let (code, _, err) = run(&["validate", xml.to_str().unwrap()], None);
-    assert_eq!(code, 2);
-    assert!(err.contains("not supported"), "{err}");
+    let (code, out, _) = run(&["validate", xml.to_str().unwrap()], None);
+    assert_eq!(code, 1);
+    assert!(out.contains("XML format not recognised"), "{out}");
+    let car = file(
+        "good.xml",
+        r#"<UsageRecord xmlns="http://eu-emi.eu/namespaces/2012/11/computerecord"><Site>S</Site><LocalJobId>1</LocalJobId><WallDuration>PT1S</WallDuration><CpuDuration>PT1S</CpuDuration><StartTime>2020-01-01T00:00:00Z</StartTime><EndTime>2020-01-01T00:00:01Z</EndTime></UsageRecord>"#,
+    );
+    assert_eq!(run(&["validate", car.to_str().unwrap()], None).0, 0);
+    assert_eq!(
+        run(
+            &["validate", "--profile", "strict", car.to_str().unwrap()],
+            None
+        )
+        .0,
+        1
+    );
     assert_eq!(run(&["--help"], None).0, 0);
 }
 

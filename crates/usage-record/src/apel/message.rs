@@ -248,16 +248,16 @@ pub fn for_each_record<'a>(
 }
 
 /// Where finished records and message-level findings go.
-trait Sink<'a> {
+pub(super) trait Sink<'a> {
     fn finding(&mut self, finding: Finding);
     /// Receives a finished record; may take it (leaving any record in its place).
     fn record(&mut self, entry: &mut Entry<'a>, findings: &mut Vec<Finding>);
     fn count(&self) -> usize;
 }
 
-struct Collect<'a> {
-    records: Vec<Entry<'a>>,
-    findings: Vec<Finding>,
+pub(super) struct Collect<'a> {
+    pub(super) records: Vec<Entry<'a>>,
+    pub(super) findings: Vec<Finding>,
 }
 
 impl<'a> Sink<'a> for Collect<'a> {
@@ -462,13 +462,23 @@ struct Line<'a> {
 /// A place recorded cheaply on the hot path (byte offsets only); the column is counted when a
 /// finding needs it.
 #[derive(Debug, Clone, Copy, Default)]
-struct Mark {
+pub(super) struct Mark {
     line_start: usize,
     line: usize,
     offset: usize,
 }
 
 impl Mark {
+    /// The mark of byte `offset` of `text`.
+    pub(super) fn at(text: &str, offset: usize) -> Self {
+        let before = text.get(..offset).unwrap_or_default();
+        Self {
+            line_start: before.rfind('\n').map_or(0, |i| i + 1),
+            line: memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1,
+            offset,
+        }
+    }
+
     fn resolve(self, text: &str) -> Position {
         let prefix = text.get(self.line_start..self.offset).unwrap_or_default();
         Position::new(self.offset, self.line, prefix.chars().count() + 1)
@@ -681,7 +691,7 @@ enum Slt {
 
 const VALID_UNITS: [&str; 3] = ["si2k", "hepspec", "hepscore23"];
 
-struct RecordBuilder<'a, 'o> {
+pub(super) struct RecordBuilder<'a, 'o> {
     text: &'a str,
     record_type: RecordType,
     options: &'o Options,
@@ -705,10 +715,13 @@ struct RecordBuilder<'a, 'o> {
     prev: usize,
     /// Where ServiceLevelType is in this record type.
     slt_index: Option<usize>,
+    /// Values come from XML: numbers are stripped, and apel checks the record once (its
+    /// second check pass runs for text messages only).
+    pub(super) xml: bool,
 }
 
 impl<'a, 'o> RecordBuilder<'a, 'o> {
-    fn new(text: &'a str, record_type: RecordType, options: &'o Options) -> Self {
+    pub(super) fn new(text: &'a str, record_type: RecordType, options: &'o Options) -> Self {
         Self {
             text,
             record_type,
@@ -727,6 +740,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             next_guess: vec![u8::MAX; record_type.fields().len() + 1],
             prev: record_type.fields().len(),
             slt_index: record_type.field_index("ServiceLevelType"),
+            xml: false,
         }
     }
 
@@ -734,7 +748,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         self.options.profile == Profile::Apel
     }
 
-    fn begin(&mut self, at: Position, index: usize) {
+    pub(super) fn begin(&mut self, at: Position, index: usize) {
         if !self.started {
             self.started = true;
             self.position = at;
@@ -885,12 +899,18 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 ),
             );
         }
+        let converted = self.convert(field, value, value_mark);
+        self.store(index, converted, value_mark);
+    }
+
+    /// Records the outcome of converting field `index`.
+    fn store(&mut self, index: usize, converted: Result<Option<Value<'a>>, ()>, mark: Mark) {
+        let bit = 1u64 << index;
         self.seen |= bit;
         self.failed &= !bit;
         if let Some(slot) = self.value_at.get_mut(index) {
-            *slot = value_mark;
+            *slot = mark;
         }
-        let converted = self.convert(field, value, value_mark);
         match converted {
             Ok(v) => {
                 if Some(index) == self.slt_index {
@@ -912,13 +932,51 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         }
     }
 
+    /// A value read from an XML element (apel's XML parsers hand it over unstripped; Python's
+    /// `int()` and `float()` still ignore the white space around numbers).
+    pub(super) fn xml_value(&mut self, name: &str, raw: &str, mark: Mark) {
+        let Some(index) = self.record_type.field_index(name) else {
+            return;
+        };
+        let Some(&field) = self.record_type.fields().get(index) else {
+            return;
+        };
+        let converted = self
+            .convert(field, raw, mark)
+            .map(|v| v.map(Value::into_owned));
+        self.store(index, converted, mark);
+    }
+
+    /// A value the XML reader has already typed (a time or a duration).
+    pub(super) fn xml_typed(&mut self, name: &str, value: Value<'static>, mark: Mark) {
+        if let Some(index) = self.record_type.field_index(name) {
+            self.store(index, Ok(Some(value)), mark);
+        }
+    }
+
+    /// An error found while reading the XML of this record.
+    pub(super) fn xml_error(
+        &mut self,
+        mark: Mark,
+        field: &str,
+        code: Code,
+        message: String,
+        apel: String,
+    ) {
+        let at = mark.resolve(self.text);
+        self.error(at, Some(field), code, message, apel);
+        if let Some(index) = self.record_type.field_index(field) {
+            self.failed |= 1u64 << index;
+        }
+    }
+
     /// Converts one value; on failure the finding is already pushed.
-    fn convert(
+    fn convert<'v>(
         &mut self,
         field: Field,
-        value: &'a str,
+        value: &'v str,
         mark: Mark,
-    ) -> Result<Option<Value<'a>>, ()> {
+    ) -> Result<Option<Value<'v>>, ()> {
         let text = self.text;
         let at = move || mark.resolve(text);
         let name = field.name;
@@ -967,52 +1025,54 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 }
                 Ok(Some(Value::Text(Cow::Borrowed(value))))
             }
-            Kind::Int32 | Kind::Int64 => match py_int(value, apel) {
-                Some(PyInt::Small(v)) => {
-                    if field.kind == Kind::Int32 && i32::try_from(v).is_err() {
+            Kind::Int32 | Kind::Int64 => {
+                match py_int(if self.xml { py_strip(value) } else { value }, apel) {
+                    Some(PyInt::Small(v)) => {
+                        if field.kind == Kind::Int32 && i32::try_from(v).is_err() {
+                            self.strict_error(
+                                at(),
+                                name,
+                                Code::IntegerOutOfRange,
+                                format!("{v} does not fit the 32-bit INT column of {name}"),
+                            );
+                            if !apel {
+                                return Err(());
+                            }
+                        }
+                        if v < 0 && field.non_negative && !apel {
+                            self.negative(at(), name);
+                            return Err(());
+                        }
+                        Ok(Some(Value::Int(v)))
+                    }
+                    Some(PyInt::Big) => {
                         self.strict_error(
                             at(),
                             name,
                             Code::IntegerOutOfRange,
-                            format!("{v} does not fit the 32-bit INT column of {name}"),
+                            format!(
+                                "{value} is outside 64-bit integers (the database column overflows)"
+                            ),
                         );
-                        if !apel {
-                            return Err(());
+                        if apel {
+                            Ok(Some(Value::BigInt(Cow::Borrowed(value))))
+                        } else {
+                            Err(())
                         }
                     }
-                    if v < 0 && field.non_negative && !apel {
-                        self.negative(at(), name);
-                        return Err(());
-                    }
-                    Ok(Some(Value::Int(v)))
-                }
-                Some(PyInt::Big) => {
-                    self.strict_error(
-                        at(),
-                        name,
-                        Code::IntegerOutOfRange,
-                        format!(
-                            "{value} is outside 64-bit integers (the database column overflows)"
-                        ),
-                    );
-                    if apel {
-                        Ok(Some(Value::BigInt(Cow::Borrowed(value))))
-                    } else {
+                    None => {
+                        self.error(
+                            at(),
+                            Some(name),
+                            Code::InvalidInteger,
+                            format!("{value:?} is not an integer"),
+                            format!("Invalid int value {value} in field {name}"),
+                        );
                         Err(())
                     }
                 }
-                None => {
-                    self.error(
-                        at(),
-                        Some(name),
-                        Code::InvalidInteger,
-                        format!("{value:?} is not an integer"),
-                        format!("Invalid int value {value} in field {name}"),
-                    );
-                    Err(())
-                }
-            },
-            Kind::Float => match py_float(value, apel) {
+            }
+            Kind::Float => match py_float(if self.xml { py_strip(value) } else { value }, apel) {
                 Some(x) => {
                     if !x.is_finite() && !apel {
                         self.push(
@@ -1077,13 +1137,13 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
     }
 
     /// apel's v0.4 dictionary rules (`_clean_up_dict`, `_extract_benchmark_dict`).
-    fn benchmark(
+    fn benchmark<'v>(
         &mut self,
         field: Field,
-        value: &'a str,
+        value: &'v str,
         mark: Mark,
         integer: bool,
-    ) -> Result<Option<Value<'a>>, ()> {
+    ) -> Result<Option<Value<'v>>, ()> {
         let text = self.text;
         let at = move || mark.resolve(text);
         let name = field.name;
@@ -1231,7 +1291,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
 
     /// Runs the record-level checks, hands the record over, and makes the builder ready for the
     /// next record (keeping its allocations).
-    fn finish(&mut self, sink: &mut impl Sink<'a>) {
+    pub(super) fn finish(&mut self, sink: &mut impl Sink<'a>) {
         self.check_mandatory();
         match self.record_type {
             RecordType::Job => self.check_job_factor(),
@@ -1315,7 +1375,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let at = self.at("ServiceLevel");
         match (slt, sl) {
             (None, None) => {
-                if self.apel() {
+                // A CAR record is checked once: apel stores 'custom' / 1 and keeps it.
+                if self.apel() && !self.xml {
                     let f = Finding::new(
                         Some(self.index),
                         at,
@@ -1427,9 +1488,20 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                     "EndTime {end} is more than 2 days after now ({})",
                     self.options.now
                 ),
+                // Python's str(datetime): microseconds only when there are some (XML times).
                 format!(
-                    "Epoch time {:04}-{:02}-{:02} {:02}:{:02}:{:02} is in the future.",
-                    p.year, p.month, p.day, p.hour, p.minute, p.second
+                    "Epoch time {:04}-{:02}-{:02} {:02}:{:02}:{:02}{} is in the future.",
+                    p.year,
+                    p.month,
+                    p.day,
+                    p.hour,
+                    p.minute,
+                    p.second,
+                    if p.nanosecond >= 1000 {
+                        format!(".{:06}", p.nanosecond / 1000)
+                    } else {
+                        String::new()
+                    }
                 ),
             );
         }

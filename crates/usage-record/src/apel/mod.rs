@@ -14,6 +14,7 @@ mod record;
 mod schema;
 mod stream;
 mod value;
+mod xml_message;
 
 pub use json_message::{MAX_JSON_RECORDS, parse_json_message, render_json_message};
 pub use message::{
@@ -23,15 +24,16 @@ pub use record::{Record, RenderError, UnknownField};
 pub use schema::RecordType;
 pub use stream::{ReaderSummary, validate_reader};
 pub use value::{BadBenchmarkName, Benchmarks, Value};
+pub use xml_message::{AUR_NS, CAR_NS, STAR_NS, parse_xml_message};
 
-/// Parses and validates an APEL message of either encoding: JSON when the first non-blank byte
-/// is `{`, text otherwise.
+/// Parses and validates a message of any encoding apel loads: XML (CAR, StAR) when the first
+/// non-blank byte is `<`, JSON when it is `{`, APEL text otherwise.
 #[must_use]
 pub fn parse_any<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
-    if input.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        parse_json_message(input, options)
-    } else {
-        parse_message(input, options)
+    match input.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'<') => parse_xml_message(input, options),
+        Some(b'{') => parse_json_message(input, options),
+        _ => parse_message(input, options),
     }
 }
 
@@ -52,8 +54,8 @@ pub fn render_message(records: &[Record<'_>]) -> Result<String, RenderError> {
         if r.record_type() != first.record_type() {
             return Err(RenderError::MixedTypes);
         }
-        if r.record_type().is_json() {
-            return Err(RenderError::JsonOnly);
+        if !r.record_type().is_text() {
+            return Err(RenderError::NotText);
         }
         if r.iter().next().is_none() {
             return Err(RenderError::EmptyRecord);
@@ -119,7 +121,7 @@ mod tests {
                 RecordType::ALL
                     .iter()
                     .copied()
-                    .filter(|t| !t.is_json())
+                    .filter(|t| t.is_text())
                     .collect::<Vec<_>>(),
             ),
             proptest::sample::subsequence(vec!["hepspec", "si2k", "HEPscore23", "other"], 1..4),

@@ -33,9 +33,9 @@ pub enum RenderError {
     /// Records of an APEL text type have no JSON message form.
     #[error("this record type is exchanged as APEL text only")]
     TextOnly,
-    /// Records of a JSON-only type (accelerator, public IP) have no APEL text form.
-    #[error("this record type is exchanged as JSON only")]
-    JsonOnly,
+    /// Records of a JSON or XML type (accelerator, public IP, storage) have no APEL text form.
+    #[error("this record type has no APEL text form")]
+    NotText,
     /// Records of different types in one message.
     #[error("a message holds records of one type only")]
     MixedTypes,

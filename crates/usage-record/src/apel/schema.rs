@@ -31,6 +31,10 @@ pub enum RecordType {
     AcceleratorSummary,
     /// Public IP record, JSON `APEL Public IP message` v0.2.
     PublicIp,
+    /// Storage record, EMI StAR XML.
+    Storage,
+    /// A StAR `GroupAttribute` other than subgroup and role, kept as its own record by apel.
+    GroupAttribute,
 }
 
 /// How a field's value is typed.
@@ -330,6 +334,35 @@ static PUBLIC_IP: &[Field] = &[
     nn(m("IPCount", I)),
 ];
 
+static STORAGE: &[Field] = &[
+    m("RecordId", T),
+    m("CreateTime", D),
+    m("StorageSystem", T),
+    f("Site", T),
+    f("StorageShare", T),
+    f("StorageMedia", T),
+    f("StorageClass", T),
+    nn(f("FileCount", I)),
+    f("DirectoryPath", T),
+    f("LocalUser", T),
+    f("LocalGroup", T),
+    f("UserIdentity", T),
+    f("Group", T),
+    f("SubGroup", T),
+    f("Role", T),
+    m("StartTime", D),
+    m("EndTime", D),
+    nn(m("ResourceCapacityUsed", L)),
+    nn(f("LogicalCapacityUsed", L)),
+    nn(f("ResourceCapacityAllocated", L)),
+];
+
+static GROUP_ATTRIBUTE: &[Field] = &[
+    m("StarRecordID", T),
+    f("AttributeType", T),
+    f("AttributeValue", T),
+];
+
 impl RecordType {
     /// Every record type.
     pub const ALL: &'static [RecordType] = &[
@@ -345,6 +378,8 @@ impl RecordType {
         RecordType::Accelerator,
         RecordType::AcceleratorSummary,
         RecordType::PublicIp,
+        RecordType::Storage,
+        RecordType::GroupAttribute,
     ];
 
     pub(crate) fn fields(self) -> &'static [Field] {
@@ -361,7 +396,21 @@ impl RecordType {
             RecordType::Accelerator => ACCELERATOR,
             RecordType::AcceleratorSummary => ACCELERATOR_SUMMARY,
             RecordType::PublicIp => PUBLIC_IP,
+            RecordType::Storage => STORAGE,
+            RecordType::GroupAttribute => GROUP_ATTRIBUTE,
         }
+    }
+
+    /// Whether records of this type travel in XML documents only.
+    #[must_use]
+    pub const fn is_xml(self) -> bool {
+        matches!(self, RecordType::Storage | RecordType::GroupAttribute)
+    }
+
+    /// Whether records of this type have an APEL text form.
+    #[must_use]
+    pub const fn is_text(self) -> bool {
+        !self.is_json() && !self.is_xml()
     }
 
     /// Whether records of this type travel in JSON messages (not in APEL text).
@@ -382,7 +431,11 @@ impl RecordType {
             | RecordType::NormalisedSummary
             | RecordType::NormalisedSummary04
             | RecordType::CloudSummary => &["UpdateTime"],
-            RecordType::Sync | RecordType::AcceleratorSummary | RecordType::PublicIp => &[],
+            RecordType::Sync
+            | RecordType::AcceleratorSummary
+            | RecordType::PublicIp
+            | RecordType::Storage
+            | RecordType::GroupAttribute => &[],
             RecordType::Accelerator => &["CloudType", "CloudComputeService"],
             RecordType::Cloud => &[
                 "UpdateTime",
@@ -415,7 +468,7 @@ impl RecordType {
 
     /// A small open-addressing table from field name to index, built once per type.
     fn lookup_table(self) -> &'static [Option<u8>; TABLE_SIZE] {
-        static TABLES: [OnceLock<[Option<u8>; TABLE_SIZE]>; 12] = [const { OnceLock::new() }; 12];
+        static TABLES: [OnceLock<[Option<u8>; TABLE_SIZE]>; 14] = [const { OnceLock::new() }; 14];
         let which = self as usize;
         static EMPTY: [Option<u8>; TABLE_SIZE] = [None; TABLE_SIZE];
         let Some(cell) = TABLES.get(which) else {
@@ -437,7 +490,7 @@ impl RecordType {
     }
 
     /// The canonical header line of messages of this type (the newest version of it); for the
-    /// JSON types, the message's `Type`.
+    /// JSON types, the message's `Type`; for the XML types, their namespace.
     #[must_use]
     pub const fn header(self) -> &'static str {
         match self {
@@ -453,6 +506,9 @@ impl RecordType {
             RecordType::Accelerator => "APEL-accelerator-message",
             RecordType::AcceleratorSummary => "APEL-accelerator-summary-message",
             RecordType::PublicIp => "APEL Public IP message",
+            RecordType::Storage | RecordType::GroupAttribute => {
+                "http://eu-emi.eu/namespaces/2011/02/storagerecord"
+            }
         }
     }
 
@@ -472,6 +528,8 @@ impl RecordType {
             RecordType::Accelerator => "AcceleratorRecord",
             RecordType::AcceleratorSummary => "AcceleratorSummaryRecord",
             RecordType::PublicIp => "PublicIpRecord",
+            RecordType::Storage => "StorageRecord",
+            RecordType::GroupAttribute => "GroupAttributeRecord",
         }
     }
 

@@ -450,6 +450,239 @@ pub(crate) fn strict_datetime(s: &str) -> Result<UtcTime, TimeError> {
     UtcTime::parse_strict(s).map_err(|e| TimeError::Syntax(e.to_string()))
 }
 
+/// apel's `iso2seconds`: an ISO 8601 duration `P[nY][nM][nW][nD][T][nH][nM][n[.f]S]` to
+/// seconds, with a year of 365 days and a month of 2,628,000 s (30.4167 days), fractional seconds
+/// rounded half to even; `None` when the text does not match (apel then treats the field as
+/// absent). The `T` is optional and an `M` before it means months.
+pub(crate) fn iso2seconds(s: &str) -> Option<i64> {
+    let s = s.strip_suffix('\n').unwrap_or(s);
+    let rest = s.strip_prefix('P')?;
+    let b = rest.as_bytes();
+    let mut i = 0;
+    let mut total: i128 = 0;
+    // (unit letter, seconds per unit) in the order the pattern allows them.
+    let before_t: [(u8, i128); 4] = [
+        (b'Y', 31_536_000),
+        (b'M', 2_628_000),
+        (b'W', 604_800),
+        (b'D', 86_400),
+    ];
+    let after_t: [(u8, i128); 2] = [(b'H', 3600), (b'M', 60)];
+    let number = |i: &mut usize| -> Option<(i128, usize)> {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        let digits = rest.get(start..*i)?;
+        (!digits.is_empty()).then(|| (digits.parse::<i128>().unwrap_or(i128::MAX / 2), start))
+    };
+    for (unit, secs) in before_t {
+        let save = i;
+        match number(&mut i) {
+            Some((n, _)) if b.get(i) == Some(&unit) => {
+                i += 1;
+                total = total.saturating_add(n.saturating_mul(secs));
+            }
+            _ => i = save,
+        }
+    }
+    if b.get(i) == Some(&b'T') {
+        i += 1;
+    }
+    for (unit, secs) in after_t {
+        let save = i;
+        match number(&mut i) {
+            Some((n, _)) if b.get(i) == Some(&unit) => {
+                i += 1;
+                total = total.saturating_add(n.saturating_mul(secs));
+            }
+            _ => i = save,
+        }
+    }
+    // Seconds: digits, optionally '.' or ',' and more digits, then 'S'.
+    let save = i;
+    if let Some((whole, start)) = number(&mut i) {
+        let mut frac_text = "";
+        if matches!(b.get(i), Some(b'.' | b',')) {
+            let f_start = i + 1;
+            i += 1;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            frac_text = rest.get(f_start..i).unwrap_or_default();
+        }
+        if b.get(i) == Some(&b'S') {
+            i += 1;
+            let seconds = if frac_text.is_empty()
+                && rest
+                    .get(start..i - 1)
+                    .is_some_and(|t| !t.contains(['.', ',']))
+            {
+                whole
+            } else {
+                // Python: int(round(float("W.F"))), rounding half to even.
+                let x: f64 = format!("{whole}.{frac_text}0").parse().unwrap_or(0.0);
+                x.round_ties_even() as i128
+            };
+            total = total.saturating_add(seconds);
+        } else {
+            i = save;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    i64::try_from(total).ok()
+}
+
+/// apel's `parse_timestamp` (the `iso8601` package, default zone UTC): `YYYY[-MM[-DD]]` or
+/// `YYYYMMDD`, then optionally `T` or space, `hh[[:]mm[[:]ss[.f]]]` and a zone `Z`, `±hh[[:]mm]`.
+/// The error is apel's text (`Unable to parse date string '…'`, `month must be in 1..12`, …).
+pub(crate) fn parse_timestamp(s: &str) -> Result<UtcTime, String> {
+    let unparsable = || format!("Unable to parse date string {}", py_repr(s));
+    let t = s.strip_suffix('\n').unwrap_or(s);
+    let b = t.as_bytes();
+    let digits = |from: usize, n: usize| -> Option<i64> {
+        let part = b.get(from..from + n)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0i64, |a, d| a * 10 + i64::from(d - b'0')))
+    };
+    let year = digits(0, 4).ok_or_else(unparsable)?;
+    let mut i = 4;
+    let (mut month, mut day) = (1, 1);
+    if b.get(i) == Some(&b'-') {
+        // -M{1,2}
+        let len = if digits(i + 1, 2).is_some() { 2 } else { 1 };
+        month = digits(i + 1, len).ok_or_else(unparsable)?;
+        i += 1 + len;
+        if b.get(i) == Some(&b'-') {
+            let len = if digits(i + 1, 2).is_some() { 2 } else { 1 };
+            day = digits(i + 1, len).ok_or_else(unparsable)?;
+            i += 1 + len;
+        }
+    } else if let (Some(m), Some(d)) = (digits(4, 2), digits(6, 2)) {
+        month = m;
+        day = d;
+        i = 8;
+    } else if i != b.len() {
+        return Err(unparsable());
+    }
+    let (mut hour, mut minute, mut second, mut nanos) = (0, 0, 0, 0u32);
+    let mut offset_secs = 0i64;
+    if matches!(b.get(i), Some(b'T' | b' ')) {
+        i += 1;
+        hour = digits(i, 2).ok_or_else(unparsable)?;
+        i += 2;
+        let colon = |i: &mut usize| {
+            if b.get(*i) == Some(&b':') {
+                *i += 1;
+            }
+        };
+        let save = i;
+        colon(&mut i);
+        if let Some(m) = digits(i, 2) {
+            minute = m;
+            i += 2;
+            let save = i;
+            colon(&mut i);
+            let len = if digits(i, 2).is_some() { 2 } else { 1 };
+            if let Some(sec) = digits(i, len) {
+                second = sec;
+                i += len;
+                if matches!(b.get(i), Some(b'.' | b',')) {
+                    let start = i + 1;
+                    i += 1;
+                    while b.get(i).is_some_and(u8::is_ascii_digit) {
+                        i += 1;
+                    }
+                    let frac = t.get(start..i).unwrap_or_default();
+                    if frac.is_empty() {
+                        return Err(unparsable());
+                    }
+                    // Microseconds, truncated, as datetime keeps them.
+                    let micro: String =
+                        frac.chars().chain(std::iter::repeat('0')).take(6).collect();
+                    nanos = micro.parse::<u32>().unwrap_or(0) * 1000;
+                }
+            } else {
+                i = save;
+            }
+        } else {
+            i = save;
+        }
+        match b.get(i) {
+            Some(b'Z') => i += 1,
+            Some(&sign @ (b'+' | b'-')) => {
+                let h = digits(i + 1, 2).ok_or_else(unparsable)?;
+                i += 3;
+                if b.get(i) == Some(&b':') {
+                    i += 1;
+                }
+                let m = match digits(i, 2) {
+                    Some(m) => {
+                        i += 2;
+                        m
+                    }
+                    None => 0,
+                };
+                let off = h * 3600 + m * 60;
+                if off >= 86_400 {
+                    return Err(format!(
+                        "offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not {}.",
+                        py_timedelta(if sign == b'-' { -off } else { off })
+                    ));
+                }
+                offset_secs = if sign == b'-' { -off } else { off };
+            }
+            _ => {}
+        }
+    }
+    if i != b.len() {
+        return Err(unparsable());
+    }
+    if year == 0 {
+        return Err("year 0 is out of range".into());
+    }
+    if !(1..=12).contains(&month) {
+        return Err("month must be in 1..12".into());
+    }
+    let mut parts = UtcTime::UNIX_EPOCH.parts();
+    parts.year = i32::try_from(year).map_err(|_| unparsable())?;
+    parts.month = u8::try_from(month).map_err(|_| unparsable())?;
+    parts.day = u8::try_from(day).map_err(|_| "day is out of range for month".to_owned())?;
+    if hour > 23 {
+        return Err("hour must be in 0..23".into());
+    }
+    if minute > 59 {
+        return Err("minute must be in 0..59".into());
+    }
+    if second > 59 {
+        return Err("second must be in 0..59".into());
+    }
+    parts.hour = u8::try_from(hour).unwrap_or(0);
+    parts.minute = u8::try_from(minute).unwrap_or(0);
+    parts.second = u8::try_from(second).unwrap_or(0);
+    parts.nanosecond = nanos;
+    let local =
+        UtcTime::from_parts(parts).map_err(|_| "day is out of range for month".to_owned())?;
+    local
+        .checked_add_seconds(-offset_secs)
+        .filter(|u| u.parts().year >= 1)
+        .ok_or_else(|| "OverflowError: date value out of range".to_owned())
+}
+
+/// Python's `repr(timedelta(seconds=n))`.
+fn py_timedelta(n: i64) -> String {
+    let days = n.div_euclid(86_400);
+    let secs = n.rem_euclid(86_400);
+    match (days, secs) {
+        (0, s) => format!("datetime.timedelta(seconds={s})"),
+        (d, 0) => format!("datetime.timedelta(days={d})"),
+        (d, s) => format!("datetime.timedelta(days={d}, seconds={s})"),
+    }
+}
+
 /// Python's `repr()` of a string, for apel's `could not convert string to float: '…'`.
 pub(crate) fn py_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
@@ -598,6 +831,73 @@ mod tests {
         assert!(strict_datetime("2020-01-01T00:00:00gmt").is_err());
         assert!(strict_datetime("1_000").is_err());
         assert!(strict_datetime("").is_err());
+    }
+
+    #[test]
+    fn iso_durations() {
+        let cases = [
+            ("P1D", Some(86_400)),
+            ("PT10S", Some(10)),
+            ("PT10S\n", Some(10)),
+            ("P1M", Some(2_628_000)),
+            ("PT1M", Some(60)),
+            ("P1H", Some(3600)),
+            ("P1M1M", Some(2_628_060)),
+            ("P", Some(0)),
+            ("PT", Some(0)),
+            ("P1Y2M3W4DT5H6M7S", Some(38_970_367)),
+            ("PT10.5S", Some(10)),
+            ("PT11.5S", Some(12)),
+            ("PT10,7S", Some(11)),
+            ("PT10.S", Some(10)),
+            ("PT.5S", None),
+            (" PT1S", None),
+            ("-PT1S", None),
+            ("10", None),
+            ("PT1S ", None),
+        ];
+        for (text, secs) in cases {
+            assert_eq!(iso2seconds(text), secs, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn timestamps_like_iso8601() {
+        let ok = [
+            ("2020", 1_577_836_800, 0),
+            ("2020-01-01", 1_577_836_800, 0),
+            ("2020-1-1", 1_577_836_800, 0),
+            ("20200101", 1_577_836_800, 0),
+            ("2020-01-01 10:00:00", 1_577_872_800, 0),
+            ("2020-01-01T10", 1_577_872_800, 0),
+            ("2020-01-01T1010", 1_577_873_400, 0),
+            ("2020-01-01T10:00:00Z", 1_577_872_800, 0),
+            ("2020-01-01T11:00:00+01:00", 1_577_872_800, 0),
+            ("2020-01-01T11:00:00+0100", 1_577_872_800, 0),
+            ("2020-01-01T11:00:00+01", 1_577_872_800, 0),
+            ("2013-02-22T15:58:44.567+01:00", 1_361_545_124, 567_000_000),
+            ("2020-01-01T10:00:00.1234567Z", 1_577_872_800, 123_456_000),
+        ];
+        for (text, secs, nanos) in ok {
+            let t = parse_timestamp(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!((t.epoch_seconds(), t.nanos()), (secs, nanos), "{text}");
+        }
+        let bad = [
+            ("garbage", "Unable to parse date string 'garbage'"),
+            ("", "Unable to parse date string ''"),
+            (" 2020", "Unable to parse date string ' 2020'"),
+            ("2020-13-01T00:00:00Z", "month must be in 1..12"),
+            ("0000-01-01", "year 0 is out of range"),
+            ("2020-01-01T24:00:00Z", "hour must be in 0..23"),
+            ("2020-02-30", "day is out of range for month"),
+            (
+                "0001-01-01T00:00:00+01:00",
+                "OverflowError: date value out of range",
+            ),
+        ];
+        for (text, msg) in bad {
+            assert_eq!(parse_timestamp(text).unwrap_err(), msg, "{text}");
+        }
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! `usage-record`: validate accounting data the way CI pipelines need it (APEL text and JSON
-//! messages in this version).
+//! messages; CAR and StAR XML in the apel profile).
 //!
 //! ```text
 //! usage-record validate [--profile apel|strict] [--output human|json|sarif] [--at RFC3339] [FILE...|-]
 //! ```
 //!
 //! Exit status: 0 when every input is valid, 1 when some input is invalid, 2 on a usage or I/O
-//! error (or an input in a format this version does not read yet).
+//! error.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use fedcloud_core::{Clock, FixedClock, SystemClock, UtcTime};
@@ -155,13 +155,18 @@ fn validate_one(
     };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let format = detect(&mut reader).map_err(|e| e.to_string())?;
-    if format == "apel-json" {
-        return validate_json(path, reader, options, output, out);
-    }
-    if format != "apel-text" {
-        return Err(format!(
-            "{format} input is not supported by this version yet (APEL text and JSON messages only)"
-        ));
+    match format {
+        "apel-json" => {
+            return validate_whole(path, reader, options, output, out, format, |b, o| {
+                usage_record::apel::parse_json_message(b, o)
+            });
+        }
+        "xml" => {
+            return validate_whole(path, reader, options, output, out, format, |b, o| {
+                usage_record::apel::parse_xml_message(b, o)
+            });
+        }
+        _ => {}
     }
     let progress = std::io::stderr().is_terminal();
     let mut findings = Vec::new();
@@ -216,13 +221,16 @@ fn validate_one(
     })
 }
 
-/// A JSON message is at most 1000 records: it is read whole (up to the message size limit).
-fn validate_json(
+/// JSON messages (at most 1000 records) and XML documents are read whole, up to the message size
+/// limit.
+fn validate_whole(
     path: &str,
     reader: impl Read,
     options: &Options,
     output: Output,
     out: &mut impl Write,
+    format: &'static str,
+    parse: for<'a> fn(&'a [u8], &Options) -> usage_record::apel::Message<'a>,
 ) -> Result<FileReport, String> {
     let limit = options.limits.max_message_bytes;
     let mut bytes = Vec::new();
@@ -230,7 +238,7 @@ fn validate_json(
         .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
-    let msg = usage_record::apel::parse_json_message(&bytes, options);
+    let msg = parse(&bytes, options);
     let valid = msg.is_valid();
     let records = msg.records.len();
     let valid_records = msg.records.iter().filter(|e| e.valid).count();
@@ -247,7 +255,7 @@ fn validate_json(
     }
     Ok(FileReport {
         path: path.to_owned(),
-        format: "apel-json",
+        format,
         records,
         valid_records,
         valid,
