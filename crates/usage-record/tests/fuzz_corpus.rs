@@ -1,4 +1,4 @@
-//! Replays every file of the `apel_text` and `apel_json` fuzz corpora and crash artifacts
+//! Replays every file of the `apel_text`, `apel_json` and `apel_xml` fuzz corpora and crash artifacts
 //! through the fuzz targets' checks, so fuzzing finds stay regression tests of `cargo test`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -14,4 +14,9 @@ fn apel_text() {
 #[test]
 fn apel_json() {
     assert!(replay_fuzz_corpus("apel_json", fuzz_checks::apel_json).unwrap() > 0);
+}
+
+#[test]
+fn apel_xml() {
+    assert!(replay_fuzz_corpus("apel_xml", fuzz_checks::apel_xml).unwrap() > 0);
 }

@@ -42,3 +42,16 @@ pub(crate) fn apel_json(data: &[u8]) {
         }
     }
 }
+
+/// XML documents: never panics in either profile, and a document apel accepts gives at least
+/// one record.
+pub(crate) fn apel_xml(data: &[u8]) {
+    let clock = FixedClock(UtcTime::UNIX_EPOCH);
+    for profile in [Profile::Apel, Profile::Strict] {
+        let options = Options::new(profile, &clock);
+        let msg = usage_record::apel::parse_xml_message(data, &options);
+        if msg.is_valid() {
+            assert!(!msg.records.is_empty());
+        }
+    }
+}
