@@ -181,3 +181,35 @@ fn large_input_streams() {
     assert_eq!(doc["files"][0]["findings"][0]["line"], 300_003);
     assert_eq!(doc["files"][0]["findings"][0]["record"], 50_000);
 }
+
+#[test]
+fn summarise_cloud_records() {
+    let jan = "APEL-cloud-message: v0.4\nVMUUID: a\nSiteName: S\nStatus: completed\nEndTime: 1704153600\nMemory: 1024\n%%\nVMUUID: b\nSiteName: S\nStatus: completed\nEndTime: 1704153600\nMemory: 2048\n%%\n";
+    let path = file("cloud.apel", jan);
+    let (code, out, err) = run(&["summarise", path.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("APEL-cloud-summary-message: v0.4\n"),
+        "{out}"
+    );
+    assert!(out.contains("Memory: 3072\n"), "{out}");
+    assert!(out.contains("NumberOfVMs: 2\n"), "{out}");
+    let summary = file("summary.apel", &out);
+    assert_eq!(
+        run(
+            &[
+                "validate",
+                "--profile",
+                "strict",
+                "--at",
+                "2026-11-21T00:00:00Z",
+                summary.to_str().unwrap()
+            ],
+            None
+        )
+        .0,
+        0
+    );
+    let (code, _, err) = run(&["summarise"], Some("APEL-sync-message: v0.1\nSite: s\n"));
+    assert_eq!(code, 2, "{err}");
+}

@@ -13,6 +13,7 @@ mod message;
 mod record;
 mod schema;
 mod stream;
+mod summary;
 mod value;
 mod xml_message;
 
@@ -23,6 +24,7 @@ pub use message::{
 pub use record::{Record, RenderError, UnknownField};
 pub use schema::RecordType;
 pub use stream::{ReaderSummary, validate_reader};
+pub use summary::summarise_cloud;
 pub use value::{BadBenchmarkName, Benchmarks, Value};
 pub use xml_message::{AUR_NS, CAR_NS, STAR_NS, parse_xml_message};
 

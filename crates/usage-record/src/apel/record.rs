@@ -195,22 +195,24 @@ impl<'a> Record<'a> {
         Some(Fqan::parse_lenient(first))
     }
 
-    /// VO, VOGroup and VORole as apel derives them from the FQAN (for job and cloud records),
-    /// else as the record states them. apel's rules: only the first FQAN counts; an FQAN that
-    /// does not start with `/` is the VO; the group runs to the first `Role=` component, which
-    /// is the role (with its `Role=` prefix).
+    /// VO, VOGroup and VORole as apel derives them: for a cloud record always from the FQAN
+    /// (none without one), for a job record from the FQAN when there is one, else as the record
+    /// states them. apel's rules: only the first FQAN counts; an FQAN that does not start with
+    /// `/` is the VO; the group runs to the first `Role=` component, which is the role (with its
+    /// `Role=` prefix).
     #[must_use]
     pub fn vo_group_role(&self) -> (Option<String>, Option<String>, Option<String>) {
-        if self.record_type.has_fqan()
-            && let Some(fqan) = self.text("FQAN")
-        {
-            return apel_parse_fqan(fqan);
+        match (self.record_type, self.text("FQAN")) {
+            (RecordType::Job | RecordType::Job04 | RecordType::Cloud, Some(fqan)) => {
+                apel_parse_fqan(fqan)
+            }
+            (RecordType::Cloud, None) => (None, None, None),
+            _ => (
+                self.text("VO").map(str::to_owned),
+                self.text("VOGroup").map(str::to_owned),
+                self.text("VORole").map(str::to_owned),
+            ),
         }
-        (
-            self.text("VO").map(str::to_owned),
-            self.text("VOGroup").map(str::to_owned),
-            self.text("VORole").map(str::to_owned),
-        )
     }
 
     /// Renders the record's lines (`Key: value`), in canonical order, without the `%%`.

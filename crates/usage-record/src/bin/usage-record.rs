@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! usage-record validate [--profile apel|strict] [--output human|json|sarif] [--at RFC3339] [FILE...|-]
+//! usage-record summarise [--at RFC3339] FILE...        # cloud records -> cloud summary message
 //! ```
 //!
 //! Exit status: 0 when every input is valid, 1 when some input is invalid, 2 on a usage or I/O
@@ -41,6 +42,16 @@ enum Command {
         #[arg(long, value_name = "RFC3339")]
         at: Option<String>,
         /// Files to validate; `-` or none reads standard input.
+        files: Vec<String>,
+    },
+    /// Build the cloud summary message (APEL-cloud-summary-message v0.4) from cloud record
+    /// messages, as apel's server summarises them.
+    Summarise {
+        /// "Now" for validating the input (RFC 3339); default: the clock.
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+        /// Cloud record messages, in the order they would be loaded; `-` or none reads standard
+        /// input.
         files: Vec<String>,
     },
 }
@@ -87,19 +98,84 @@ fn main() -> ExitCode {
             at,
             files,
         } => validate(profile, output, at.as_deref(), files),
+        Command::Summarise { at, files } => summarise(at.as_deref(), files),
+    }
+}
+
+fn now_from(at: Option<&str>) -> Result<UtcTime, ExitCode> {
+    match at {
+        Some(text) => UtcTime::parse_lenient(text).map_err(|e| {
+            eprintln!("usage-record: --at {text:?}: {e}");
+            ExitCode::from(2)
+        }),
+        None => Ok(SystemClock.now()),
+    }
+}
+
+/// Reads the cloud records of every input (invalid records are reported on standard error and
+/// left out), and prints one cloud summary message.
+fn summarise(at: Option<&str>, files: Vec<String>) -> ExitCode {
+    let now = match now_from(at) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let options = Options::new(Profile::Apel, &FixedClock(now));
+    let files = if files.is_empty() {
+        vec!["-".to_owned()]
+    } else {
+        files
+    };
+    let mut records = Vec::new();
+    let mut invalid = false;
+    for path in &files {
+        let bytes = if path == "-" {
+            let mut b = Vec::new();
+            std::io::stdin().lock().read_to_end(&mut b).map(|_| b)
+        } else {
+            std::fs::read(path)
+        };
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("usage-record: {path}: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let msg = usage_record::apel::parse_any(&bytes, &options);
+        if msg.record_type != Some(usage_record::apel::RecordType::Cloud) {
+            eprintln!("usage-record: {path}: not a cloud record message");
+            return ExitCode::from(2);
+        }
+        for f in msg.findings.iter().filter(|f| f.is_error()) {
+            eprintln!("{}", human_line(path, f));
+            invalid = true;
+        }
+        records.extend(
+            msg.records
+                .into_iter()
+                .filter(|e| e.valid)
+                .map(|e| e.record.into_owned()),
+        );
+    }
+    let summaries = usage_record::apel::summarise_cloud(&records);
+    match usage_record::apel::render_message(&summaries) {
+        Ok(text) => print!("{text}"),
+        Err(e) => {
+            eprintln!("usage-record: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if invalid {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
 fn validate(profile: ProfileArg, output: Output, at: Option<&str>, files: Vec<String>) -> ExitCode {
-    let now = match at {
-        Some(text) => match UtcTime::parse_lenient(text) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("usage-record: --at {text:?}: {e}");
-                return ExitCode::from(2);
-            }
-        },
-        None => SystemClock.now(),
+    let now = match now_from(at) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     let profile = match profile {
         ProfileArg::Apel => Profile::Apel,
