@@ -7,7 +7,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fedcloud_core::FixedClock;
 use std::fmt::Write as _;
 use std::hint::black_box;
-use usage_record::apel::{Options, Profile, for_each_record, parse_message};
+use usage_record::apel::{Options, Profile, for_each_record, parse_message, parse_xml_message};
 
 const RECORDS: usize = 20_000;
 
@@ -48,6 +48,47 @@ pub fn job_message() -> String {
     s
 }
 
+/// CAR 1.2 job records in a `UsageRecords` document, as ARC's JURA writes them.
+pub fn car_document() -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\"?>\n<UsageRecords xmlns=\"http://eu-emi.eu/namespaces/2012/11/computerecord\" xmlns:urf=\"http://eu-emi.eu/namespaces/2012/11/computerecord\">\n",
+    );
+    for i in 0..RECORDS {
+        let _ = write!(
+            s,
+            "<UsageRecord><RecordIdentity urf:createTime=\"2013-02-09T15:39:16Z\" urf:recordId=\"ur-{i}\"/>\
+             <JobIdentity><GlobalJobId>gsiftp://ce.example.org:2811/jobs/{i}</GlobalJobId><LocalJobId>{i}</LocalJobId></JobIdentity>\
+             <UserIdentity><GlobalUserName urf:type=\"opensslCompat\">/DC=eu/DC=KnowARC/CN=user{u}</GlobalUserName><LocalUserId>user{u}</LocalUserId>\
+             <GroupAttribute urf:type=\"FQAN\">/atlas/Role=production</GroupAttribute></UserIdentity>\
+             <Status>completed</Status><Infrastructure urf:description=\"pbs\" urf:type=\"grid\"/>\
+             <WallDuration>PT4S</WallDuration><CpuDuration urf:usageType=\"user\">PT1S</CpuDuration><CpuDuration urf:usageType=\"all\">PT3S</CpuDuration>\
+             <ServiceLevel urf:type=\"HEPSPEC\">10.0</ServiceLevel><NodeCount>2</NodeCount><Processors>8</Processors>\
+             <EndTime>2013-02-09T15:11:41Z</EndTime><StartTime>2013-02-09T15:09:16Z</StartTime>\
+             <MachineName>wn{m}.example.org</MachineName><SubmitHost>ce.example.org</SubmitHost><Queue>grid</Queue><Site>SITE</Site></UsageRecord>\n",
+            u = i % 100,
+            m = i % 500
+        );
+    }
+    s.push_str("</UsageRecords>\n");
+    s
+}
+
+fn bench_xml(c: &mut Criterion) {
+    let clock = FixedClock("2026-11-21T00:00:00Z".parse().unwrap());
+    let doc = car_document();
+    let opts = Options::new(Profile::Apel, &clock);
+    let check = parse_xml_message(doc.as_bytes(), &opts);
+    assert!(check.is_valid(), "{:?}", check.findings.first());
+    assert_eq!(check.records.len(), RECORDS);
+    let mut g = c.benchmark_group("car_xml");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(doc.len() as u64));
+    g.bench_function(format!("Apel/20000_records_{}_bytes", doc.len()), |b| {
+        b.iter(|| black_box(parse_xml_message(black_box(doc.as_bytes()), &opts)));
+    });
+    g.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let clock = FixedClock("2026-11-21T00:00:00Z".parse().unwrap());
     for (name, text) in [("cloud_v0.4", cloud_message()), ("job_v0.4", job_message())] {
@@ -81,5 +122,5 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, bench_xml);
 criterion_main!(benches);

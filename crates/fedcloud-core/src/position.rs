@@ -179,20 +179,29 @@ impl LineIndex {
         self.line_starts.len()
     }
 
+    /// The 1-based line of byte `offset` and the byte offset where that line starts.
+    #[must_use]
+    pub fn line_of(&self, offset: usize) -> (usize, usize) {
+        let line_idx = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        (
+            line_idx + 1,
+            self.line_starts.get(line_idx).copied().unwrap_or(0),
+        )
+    }
+
     /// The position of byte `offset`; `input` must be the input the index was built from.
     /// An offset past the end is clamped to the end.
     #[must_use]
     pub fn position(&self, input: &[u8], offset: usize) -> Position {
         let offset = offset.min(input.len());
-        let line_idx = self
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .saturating_sub(1);
-        let line_start = self.line_starts.get(line_idx).copied().unwrap_or(0);
+        let (line, line_start) = self.line_of(offset);
         let column = count_columns(input.get(line_start..offset).unwrap_or_default()) + 1;
         Position {
             offset,
-            line: line_idx + 1,
+            line,
             column,
         }
     }
@@ -244,6 +253,9 @@ mod tests {
             assert_eq!((p.line, p.column), (line, column), "{input:?} @ {offset}");
             let index = LineIndex::new(input);
             assert_eq!(index.position(input, offset), p, "{input:?} @ {offset}");
+            let (l, start) = index.line_of(p.offset);
+            assert_eq!(l, line);
+            assert!(start <= p.offset);
         }
     }
 

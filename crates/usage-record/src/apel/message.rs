@@ -469,12 +469,12 @@ pub(super) struct Mark {
 }
 
 impl Mark {
-    /// The mark of byte `offset` of `text`.
-    pub(super) fn at(text: &str, offset: usize) -> Self {
-        let before = text.get(..offset).unwrap_or_default();
+    /// The mark of byte `offset`, from the line index of the text.
+    pub(super) fn at(index: &fedcloud_core::LineIndex, offset: usize) -> Self {
+        let (line, line_start) = index.line_of(offset);
         Self {
-            line_start: before.rfind('\n').map_or(0, |i| i + 1),
-            line: memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1,
+            line_start,
+            line,
             offset,
         }
     }

@@ -13,7 +13,7 @@ use super::schema::RecordType;
 use super::value::{Value, iso2seconds, parse_timestamp};
 use crate::finding::{Code, Finding, Severity};
 use crate::xml::{self, Element};
-use fedcloud_core::Position;
+use fedcloud_core::{LineIndex, Position};
 
 /// The EMI CAR 1.2 namespace.
 pub const CAR_NS: &str = "http://eu-emi.eu/namespaces/2012/11/computerecord";
@@ -88,7 +88,11 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
             None,
         ));
     }
-    let at = Position::at(input, root.offset);
+    let doc = Doc {
+        text,
+        index: LineIndex::new(input),
+    };
+    let at = doc.position(root.offset);
     let mut sink = Collect {
         records: Vec::new(),
         findings: Vec::new(),
@@ -109,7 +113,7 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
                 ));
             }
             for r in records {
-                car_record(text, r, options, &mut sink);
+                car_record(&doc, r, options, &mut sink);
             }
         }
         Some(STAR_NS) => {
@@ -127,7 +131,7 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
                 ));
             }
             for r in records {
-                star_record(text, r, options, &mut sink);
+                star_record(&doc, r, options, &mut sink);
             }
         }
         Some(AUR_NS) => msg.findings.push(message_error(
@@ -148,8 +152,20 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
     msg
 }
 
-fn mark(text: &str, e: &Element) -> Mark {
-    Mark::at(text, e.offset)
+/// The document and its line index (built once: positions are looked up per field).
+struct Doc<'a> {
+    text: &'a str,
+    index: LineIndex,
+}
+
+impl Doc<'_> {
+    fn mark(&self, e: &Element) -> Mark {
+        Mark::at(&self.index, e.offset)
+    }
+
+    fn position(&self, offset: usize) -> Position {
+        self.index.position(self.text.as_bytes(), offset)
+    }
 }
 
 /// The first `GroupAttribute` whose type attribute (`attr`) is `value`.
@@ -185,10 +201,11 @@ fn timestamp(b: &mut RecordBuilder<'_, '_>, field: &str, raw: &str, at: Mark) {
 }
 
 /// apel's `CarParser.parse_car`.
-fn car_record<'a>(text: &'a str, r: &Element, options: &Options, sink: &mut Collect<'a>) {
+fn car_record<'a>(doc: &Doc<'a>, r: &Element, options: &Options, sink: &mut Collect<'a>) {
+    let text = doc.text;
     let mut b = RecordBuilder::new(text, RecordType::Job, options);
     b.xml = true;
-    b.begin(Position::at(text.as_bytes(), r.offset), sink.records.len());
+    b.begin(doc.position(r.offset), sink.records.len());
     for name in [
         "Site",
         "SubmitHost",
@@ -199,25 +216,25 @@ fn car_record<'a>(text: &'a str, r: &Element, options: &Options, sink: &mut Coll
         "GlobalUserName",
     ] {
         if let Some(e) = r.first(CAR_NS, name) {
-            b.xml_value(name, &e.text(), mark(text, e));
+            b.xml_value(name, &e.text(), doc.mark(e));
         }
     }
     if let Some(e) = group_attribute(r, CAR_NS, "type", "FQAN") {
-        b.xml_value("FQAN", &e.text(), mark(text, e));
+        b.xml_value("FQAN", &e.text(), doc.mark(e));
     }
     if let Some(e) = r.first(CAR_NS, "Group") {
-        b.xml_value("VO", &e.text(), mark(text, e));
+        b.xml_value("VO", &e.text(), doc.mark(e));
     }
     if let Some(e) = group_attribute(r, CAR_NS, "type", "group") {
-        b.xml_value("VOGroup", &e.text(), mark(text, e));
+        b.xml_value("VOGroup", &e.text(), doc.mark(e));
     }
     if let Some(e) = group_attribute(r, CAR_NS, "type", "role") {
-        b.xml_value("VORole", &e.text(), mark(text, e));
+        b.xml_value("VORole", &e.text(), doc.mark(e));
     }
     if let Some(e) = r.first(CAR_NS, "WallDuration")
         && let Some(secs) = iso2seconds(&e.text())
     {
-        b.xml_typed("WallDuration", Value::Int(secs), mark(text, e));
+        b.xml_typed("WallDuration", Value::Int(secs), doc.mark(e));
     }
     // retrieve_cpu: the one CpuDuration with usageType "all", else the first; two "all" make it
     // absent.
@@ -233,20 +250,20 @@ fn car_record<'a>(text: &'a str, r: &Element, options: &Options, sink: &mut Coll
     if let Some((t, e)) = cpu
         && let Some(secs) = iso2seconds(&t)
     {
-        b.xml_typed("CpuDuration", Value::Int(secs), mark(text, e));
+        b.xml_typed("CpuDuration", Value::Int(secs), doc.mark(e));
     }
     for name in ["Processors", "NodeCount"] {
         if let Some(e) = r.first(CAR_NS, name) {
-            b.xml_value(name, &e.text(), mark(text, e));
+            b.xml_value(name, &e.text(), doc.mark(e));
         }
     }
     for name in ["StartTime", "EndTime"] {
         if let Some(e) = r.first(CAR_NS, name) {
-            timestamp(&mut b, name, &e.text(), mark(text, e));
+            timestamp(&mut b, name, &e.text(), doc.mark(e));
         }
     }
     if let Some(e) = r.first(CAR_NS, "Infrastructure") {
-        let m = mark(text, e);
+        let m = doc.mark(e);
         b.xml_value(
             "InfrastructureDescription",
             e.attr(Some(CAR_NS), "description").unwrap_or_default(),
@@ -259,7 +276,7 @@ fn car_record<'a>(text: &'a str, r: &Element, options: &Options, sink: &mut Coll
         );
     }
     if let Some(e) = r.first(CAR_NS, "ServiceLevel") {
-        let m = mark(text, e);
+        let m = doc.mark(e);
         b.xml_value(
             "ServiceLevelType",
             e.attr(Some(CAR_NS), "type").unwrap_or_default(),
@@ -271,10 +288,11 @@ fn car_record<'a>(text: &'a str, r: &Element, options: &Options, sink: &mut Coll
 }
 
 /// apel's `StarParser.parse_record` and its group-attribute side records.
-fn star_record<'a>(text: &'a str, r: &Element, options: &Options, sink: &mut Collect<'a>) {
+fn star_record<'a>(doc: &Doc<'a>, r: &Element, options: &Options, sink: &mut Collect<'a>) {
+    let text = doc.text;
     let mut b = RecordBuilder::new(text, RecordType::Storage, options);
     b.xml = true;
-    b.begin(Position::at(text.as_bytes(), r.offset), sink.records.len());
+    b.begin(doc.position(r.offset), sink.records.len());
     let identity = r.first(STAR_NS, "RecordIdentity");
     let record_id = identity.map(|i| {
         i.attr(Some(STAR_NS), "recordId")
@@ -282,7 +300,7 @@ fn star_record<'a>(text: &'a str, r: &Element, options: &Options, sink: &mut Col
             .to_owned()
     });
     if let (Some(i), Some(id)) = (identity, &record_id) {
-        let m = mark(text, i);
+        let m = doc.mark(i);
         b.xml_value("RecordId", id, m);
         timestamp(
             &mut b,
@@ -305,17 +323,17 @@ fn star_record<'a>(text: &'a str, r: &Element, options: &Options, sink: &mut Col
         "Group",
     ] {
         if let Some(e) = r.first(STAR_NS, name) {
-            b.xml_value(name, &e.text(), mark(text, e));
+            b.xml_value(name, &e.text(), doc.mark(e));
         }
     }
     for (field, kind) in [("SubGroup", "subgroup"), ("Role", "role")] {
         if let Some(e) = group_attribute(r, STAR_NS, "attributeType", kind) {
-            b.xml_value(field, &e.text(), mark(text, e));
+            b.xml_value(field, &e.text(), doc.mark(e));
         }
     }
     for name in ["StartTime", "EndTime"] {
         if let Some(e) = r.first(STAR_NS, name) {
-            timestamp(&mut b, name, &e.text(), mark(text, e));
+            timestamp(&mut b, name, &e.text(), doc.mark(e));
         }
     }
     for name in [
@@ -324,7 +342,7 @@ fn star_record<'a>(text: &'a str, r: &Element, options: &Options, sink: &mut Col
         "ResourceCapacityAllocated",
     ] {
         if let Some(e) = r.first(STAR_NS, name) {
-            b.xml_value(name, &e.text(), mark(text, e));
+            b.xml_value(name, &e.text(), doc.mark(e));
         }
     }
     b.finish(sink);
@@ -334,10 +352,10 @@ fn star_record<'a>(text: &'a str, r: &Element, options: &Options, sink: &mut Col
         if kind == "subgroup" || kind == "role" {
             continue;
         }
-        let m = mark(text, g);
+        let m = doc.mark(g);
         let mut ga = RecordBuilder::new(text, RecordType::GroupAttribute, options);
         ga.xml = true;
-        ga.begin(Position::at(text.as_bytes(), g.offset), sink.records.len());
+        ga.begin(doc.position(g.offset), sink.records.len());
         match &record_id {
             Some(id) => ga.xml_value("StarRecordID", id, m),
             None => ga.xml_error(
