@@ -54,7 +54,7 @@ pub fn car_document() -> String {
         "<?xml version=\"1.0\"?>\n<UsageRecords xmlns=\"http://eu-emi.eu/namespaces/2012/11/computerecord\" xmlns:urf=\"http://eu-emi.eu/namespaces/2012/11/computerecord\">\n",
     );
     for i in 0..RECORDS {
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<UsageRecord><RecordIdentity urf:createTime=\"2013-02-09T15:39:16Z\" urf:recordId=\"ur-{i}\"/>\
              <JobIdentity><GlobalJobId>gsiftp://ce.example.org:2811/jobs/{i}</GlobalJobId><LocalJobId>{i}</LocalJobId></JobIdentity>\
@@ -64,7 +64,7 @@ pub fn car_document() -> String {
              <WallDuration>PT4S</WallDuration><CpuDuration urf:usageType=\"user\">PT1S</CpuDuration><CpuDuration urf:usageType=\"all\">PT3S</CpuDuration>\
              <ServiceLevel urf:type=\"HEPSPEC\">10.0</ServiceLevel><NodeCount>2</NodeCount><Processors>8</Processors>\
              <EndTime>2013-02-09T15:11:41Z</EndTime><StartTime>2013-02-09T15:09:16Z</StartTime>\
-             <MachineName>wn{m}.example.org</MachineName><SubmitHost>ce.example.org</SubmitHost><Queue>grid</Queue><Site>SITE</Site></UsageRecord>\n",
+             <MachineName>wn{m}.example.org</MachineName><SubmitHost>ce.example.org</SubmitHost><Queue>grid</Queue><Site>SITE</Site></UsageRecord>",
             u = i % 100,
             m = i % 500
         );
