@@ -29,6 +29,8 @@ pub(crate) enum JsonValue<'a> {
 pub(crate) struct JsonError {
     pub(crate) offset: usize,
     pub(crate) message: String,
+    /// The nesting limit was hit (a limit, not a syntax error).
+    pub(crate) too_deep: bool,
 }
 
 impl<'a> Json<'a> {
@@ -105,6 +107,7 @@ impl<'a> Parser<'a> {
         JsonError {
             offset: self.pos,
             message: message.to_owned(),
+            too_deep: false,
         }
     }
 
@@ -150,7 +153,9 @@ impl<'a> Parser<'a> {
 
     fn enter(&self, depth: usize) -> Result<usize, JsonError> {
         if depth >= self.max_depth {
-            return Err(self.err(&format!("nesting deeper than {} levels", self.max_depth)));
+            let mut e = self.err(&format!("nesting deeper than {} levels", self.max_depth));
+            e.too_deep = true;
+            return Err(e);
         }
         Ok(depth + 1)
     }

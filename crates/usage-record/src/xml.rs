@@ -33,6 +33,8 @@ pub(crate) enum Node {
 pub(crate) struct XmlError {
     pub(crate) offset: usize,
     pub(crate) message: String,
+    /// The nesting limit was hit (a limit, not a syntax error).
+    pub(crate) too_deep: bool,
 }
 
 impl Element {
@@ -105,6 +107,7 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Element, XmlError> {
                 return Err(XmlError {
                     offset: usize::try_from(reader.error_position()).unwrap_or(before),
                     message: e.to_string(),
+                    too_deep: false,
                 });
             }
         };
@@ -119,12 +122,14 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Element, XmlError> {
                 return Err(XmlError {
                     offset: before,
                     message: format!("unbound prefix {p:?}"),
+                    too_deep: false,
                 });
             }
         };
         let err = |message: String| XmlError {
             offset: before,
             message,
+            too_deep: false,
         };
         match event {
             Event::Start(e) | Event::Empty(e) => {
@@ -157,7 +162,9 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Element, XmlError> {
                     offset: before,
                 });
                 if stack.len() > max_depth {
-                    return Err(err(format!("nesting deeper than {max_depth} levels")));
+                    let mut e = err(format!("nesting deeper than {max_depth} levels"));
+                    e.too_deep = true;
+                    return Err(e);
                 }
                 if empty {
                     close(&mut stack, &mut root, before)?;
@@ -200,11 +207,13 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Element, XmlError> {
         return Err(XmlError {
             offset: text.len(),
             message: format!("element <{}> is not closed", open.local),
+            too_deep: false,
         });
     }
     root.ok_or(XmlError {
         offset: text.len(),
         message: "no root element".into(),
+        too_deep: false,
     })
 }
 
@@ -219,6 +228,7 @@ fn close(stack: &mut Vec<Element>, root: &mut Option<Element>, at: usize) -> Res
         return Err(XmlError {
             offset: at,
             message: "end tag without a start tag".into(),
+            too_deep: false,
         });
     };
     match stack.last_mut() {
@@ -228,6 +238,7 @@ fn close(stack: &mut Vec<Element>, root: &mut Option<Element>, at: usize) -> Res
                 return Err(XmlError {
                     offset: at,
                     message: "junk after document element".into(),
+                    too_deep: false,
                 });
             }
             *root = Some(done);
@@ -261,6 +272,7 @@ fn push_text(
         None => Err(XmlError {
             offset: at,
             message: "character data outside the root element".into(),
+            too_deep: false,
         }),
     }
 }

@@ -8,7 +8,7 @@
 //! constant names the record message, a bug of the PR); public IP messages are not supported.
 //! Findings carry a JSON Pointer to the value (`/UsageRecords/3/Count`) as their field.
 
-use super::message::{Entry, Message, Options, Profile};
+use super::message::{Entry, Message, Options, Profile, decode_input};
 use super::record::Record;
 use super::schema::RecordType;
 use super::value::{Value, is_null};
@@ -202,41 +202,17 @@ pub fn parse_json_message<'a>(input: &'a [u8], options: &Options) -> Message<'a>
         findings: Vec::new(),
         profile: options.profile,
     };
-    if input.len() > options.limits.max_message_bytes {
-        ctx.finding(
-            (None, 0),
-            "",
-            Code::LimitExceeded,
-            Severity::Error,
-            format!(
-                "message of {} bytes exceeds the limit of {} bytes",
-                input.len(),
-                options.limits.max_message_bytes
-            ),
-            None,
-        );
-        msg.findings = ctx.findings;
-        return msg;
-    }
-    let text = match std::str::from_utf8(input) {
+    let text = match decode_input(input, &options.limits, "message") {
         Ok(t) => t,
-        Err(e) => {
-            ctx.finding(
-                (None, e.valid_up_to()),
-                "",
-                Code::InvalidUtf8,
-                Severity::Error,
-                "the message is not valid UTF-8".into(),
-                None,
-            );
-            msg.findings = ctx.findings;
+        Err(f) => {
+            msg.findings.push(f);
             return msg;
         }
     };
     let doc = match json::parse(text, options.limits.max_depth) {
         Ok(d) => d,
         Err(e) => {
-            let code = if e.message.starts_with("nesting") {
+            let code = if e.too_deep {
                 Code::LimitExceeded
             } else {
                 Code::JsonSyntax

@@ -308,7 +308,34 @@ impl<'a, F: FnMut(&Entry<'a>, &[Finding])> Sink<'a> for Stream<F> {
     }
 }
 
-fn message_finding(code: Code, at: Position, message: String) -> Finding {
+/// The checks every encoding starts with: the size limit and UTF-8. `what` names the input in
+/// the message ("message", "document").
+pub(super) fn decode_input<'a>(
+    input: &'a [u8],
+    limits: &Limits,
+    what: &str,
+) -> Result<&'a str, Finding> {
+    if input.len() > limits.max_message_bytes {
+        return Err(message_finding(
+            Code::LimitExceeded,
+            Position::START,
+            format!(
+                "{what} of {} bytes exceeds the limit of {} bytes",
+                input.len(),
+                limits.max_message_bytes
+            ),
+        ));
+    }
+    std::str::from_utf8(input).map_err(|e| {
+        message_finding(
+            Code::InvalidUtf8,
+            Position::at(input, e.valid_up_to()),
+            format!("the {what} is not valid UTF-8"),
+        )
+    })
+}
+
+pub(super) fn message_finding(code: Code, at: Position, message: String) -> Finding {
     Finding::new(None, at, None, code, Severity::Error, message)
 }
 
@@ -319,26 +346,10 @@ fn run<'a>(
     sink: &mut impl Sink<'a>,
 ) -> (Option<&'a str>, Option<RecordType>) {
     let limits = &options.limits;
-    if input.len() > limits.max_message_bytes {
-        sink.finding(message_finding(
-            Code::LimitExceeded,
-            Position::START,
-            format!(
-                "message of {} bytes exceeds the limit of {} bytes",
-                input.len(),
-                limits.max_message_bytes
-            ),
-        ));
-        return (None, None);
-    }
-    let text = match std::str::from_utf8(input) {
+    let text = match decode_input(input, limits, "message") {
         Ok(t) => t,
-        Err(e) => {
-            sink.finding(message_finding(
-                Code::InvalidUtf8,
-                Position::at(input, e.valid_up_to()),
-                "the message is not valid UTF-8".into(),
-            ));
+        Err(f) => {
+            sink.finding(f);
             return (None, None);
         }
     };

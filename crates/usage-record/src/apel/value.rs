@@ -476,27 +476,19 @@ pub(crate) fn iso2seconds(s: &str) -> Option<i64> {
         let digits = rest.get(start..*i)?;
         (!digits.is_empty()).then(|| (digits.parse::<i128>().unwrap_or(i128::MAX / 2), start))
     };
-    for (unit, secs) in before_t {
-        let save = i;
-        match number(&mut i) {
-            Some((n, _)) if b.get(i) == Some(&unit) => {
-                i += 1;
-                total = total.saturating_add(n.saturating_mul(secs));
-            }
-            _ => i = save,
+    for (n, units) in [&before_t[..], &after_t[..]].into_iter().enumerate() {
+        if n == 1 && b.get(i) == Some(&b'T') {
+            i += 1;
         }
-    }
-    if b.get(i) == Some(&b'T') {
-        i += 1;
-    }
-    for (unit, secs) in after_t {
-        let save = i;
-        match number(&mut i) {
-            Some((n, _)) if b.get(i) == Some(&unit) => {
-                i += 1;
-                total = total.saturating_add(n.saturating_mul(secs));
+        for &(unit, secs) in units {
+            let save = i;
+            match number(&mut i) {
+                Some((n, _)) if b.get(i) == Some(&unit) => {
+                    i += 1;
+                    total = total.saturating_add(n.saturating_mul(secs));
+                }
+                _ => i = save,
             }
-            _ => i = save,
         }
     }
     // Seconds: digits, optionally '.' or ',' and more digits, then 'S'.

@@ -8,7 +8,7 @@
 //! The `strict` profile (validation against the UR 1.0 / CAR / StAR schemas) is not there yet:
 //! under it every XML document gets an `unsupported-format` error, never a "valid" verdict.
 
-use super::message::{Collect, Mark, Message, Options, Profile, RecordBuilder};
+use super::message::{Collect, Mark, Message, Options, Profile, RecordBuilder, decode_input};
 use super::schema::RecordType;
 use super::value::{Value, iso2seconds, parse_timestamp};
 use crate::finding::{Code, Finding, Severity};
@@ -38,35 +38,17 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
         records: Vec::new(),
         findings: Vec::new(),
     };
-    if input.len() > options.limits.max_message_bytes {
-        msg.findings.push(message_error(
-            Code::LimitExceeded,
-            Position::START,
-            format!(
-                "document of {} bytes exceeds the limit of {} bytes",
-                input.len(),
-                options.limits.max_message_bytes
-            ),
-            None,
-        ));
-        return msg;
-    }
-    let text = match std::str::from_utf8(input) {
+    let text = match decode_input(input, &options.limits, "document") {
         Ok(t) => t,
-        Err(e) => {
-            msg.findings.push(message_error(
-                Code::InvalidUtf8,
-                Position::at(input, e.valid_up_to()),
-                "the document is not valid UTF-8".into(),
-                None,
-            ));
+        Err(f) => {
+            msg.findings.push(f);
             return msg;
         }
     };
     let root = match xml::parse(text, options.limits.max_depth) {
         Ok(r) => r,
         Err(e) => {
-            let code = if e.message.starts_with("nesting") {
+            let code = if e.too_deep {
                 Code::LimitExceeded
             } else {
                 Code::XmlSyntax
