@@ -189,25 +189,19 @@ impl Ctx<'_> {
 /// Pointer).
 #[must_use]
 pub fn parse_json_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
-    let mut msg = Message {
-        profile: options.profile,
-        header: None,
-        record_type: None,
-        records: Vec::new(),
-        findings: Vec::new(),
-    };
-    let mut ctx = Ctx {
-        input,
-        index: LineIndex::new(input),
-        findings: Vec::new(),
-        profile: options.profile,
-    };
+    let mut msg = Message::empty(options.profile);
     let text = match decode_input(input, &options.limits, "message") {
         Ok(t) => t,
         Err(f) => {
             msg.findings.push(f);
             return msg;
         }
+    };
+    let mut ctx = Ctx {
+        input,
+        index: LineIndex::new(input),
+        findings: Vec::new(),
+        profile: options.profile,
     };
     let doc = match json::parse(text, options.limits.max_depth) {
         Ok(d) => d,

@@ -156,6 +156,17 @@ pub struct Message<'a> {
 }
 
 impl<'a> Message<'a> {
+    /// A message with nothing read yet.
+    pub(super) fn empty(profile: Profile) -> Self {
+        Self {
+            profile,
+            header: None,
+            record_type: None,
+            records: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
     /// The message-level verdict: valid when there is no error. (apel rejects a whole message
     /// for one bad record; so does this verdict, in both profiles, while [`Message::valid_records`]
     /// still gives the good ones.)

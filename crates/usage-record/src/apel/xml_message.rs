@@ -31,13 +31,7 @@ fn message_error(code: Code, at: Position, message: String, apel: Option<&str>) 
 /// Parses a CAR or StAR document and validates its records as apel's loader does.
 #[must_use]
 pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> {
-    let mut msg = Message {
-        profile: options.profile,
-        header: None,
-        record_type: None,
-        records: Vec::new(),
-        findings: Vec::new(),
-    };
+    let mut msg = Message::empty(options.profile);
     let text = match decode_input(input, &options.limits, "document") {
         Ok(t) => t,
         Err(f) => {
@@ -82,37 +76,13 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
     match root.ns.as_deref() {
         Some(CAR_NS) => {
             msg.record_type = Some(RecordType::Job);
-            let records: Vec<&Element> = std::iter::once(&root)
-                .filter(|r| r.local == "UsageRecord")
-                .chain(root.descendants(CAR_NS, "UsageRecord"))
-                .collect();
-            if records.is_empty() {
-                msg.findings.push(message_error(
-                    Code::MissingField,
-                    at,
-                    "the document holds no CAR UsageRecord".into(),
-                    Some("File does not contain car records!"),
-                ));
-            }
-            for r in records {
+            for r in records_of(&root, CAR_NS, "UsageRecord", at, "car", &mut msg) {
                 car_record(&doc, r, options, &mut sink);
             }
         }
         Some(STAR_NS) => {
             msg.record_type = Some(RecordType::Storage);
-            let records: Vec<&Element> = std::iter::once(&root)
-                .filter(|r| r.local == "StorageUsageRecord")
-                .chain(root.descendants(STAR_NS, "StorageUsageRecord"))
-                .collect();
-            if records.is_empty() {
-                msg.findings.push(message_error(
-                    Code::MissingField,
-                    at,
-                    "the document holds no StAR StorageUsageRecord".into(),
-                    Some("File does not contain StAR records!"),
-                ));
-            }
-            for r in records {
+            for r in records_of(&root, STAR_NS, "StorageUsageRecord", at, "StAR", &mut msg) {
                 star_record(&doc, r, options, &mut sink);
             }
         }
@@ -132,6 +102,31 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
     msg.records = sink.records;
     msg.findings.append(&mut sink.findings);
     msg
+}
+
+/// The record elements of a document (the root itself may be one), as apel's
+/// `getElementsByTagNameNS` on the document finds them; a finding when there is none.
+fn records_of<'e>(
+    root: &'e Element,
+    ns: &'e str,
+    local: &'e str,
+    at: Position,
+    what: &str,
+    msg: &mut Message<'_>,
+) -> Vec<&'e Element> {
+    let records: Vec<&Element> = std::iter::once(root)
+        .filter(|r| r.local == local)
+        .chain(root.descendants(ns, local))
+        .collect();
+    if records.is_empty() {
+        msg.findings.push(message_error(
+            Code::MissingField,
+            at,
+            format!("the document holds no {local}"),
+            Some(&format!("File does not contain {what} records!")),
+        ));
+    }
+    records
 }
 
 /// The document and its line index (built once: positions are looked up per field).
