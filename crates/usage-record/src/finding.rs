@@ -101,6 +101,9 @@ pub enum Code {
     JsonSchema,
     /// Not well-formed XML (or a document type declaration, which is refused).
     XmlSyntax,
+    /// An XML document that breaks its schema (content model, attribute, simple-type facet:
+    /// XML Schema 1.0 Part 1 §3.3.4 / §3.4.4 "Element Locally Valid", Part 2 facets).
+    XmlSchema,
     /// A format or profile this version (or apel) does not read.
     UnsupportedFormat,
 }
@@ -146,6 +149,7 @@ impl Code {
             Code::JsonSyntax => "json-syntax",
             Code::JsonSchema => "json-schema",
             Code::XmlSyntax => "xml-syntax",
+            Code::XmlSchema => "xml-schema",
             Code::UnsupportedFormat => "unsupported-format",
         }
     }
@@ -188,6 +192,7 @@ impl Code {
         Code::JsonSyntax,
         Code::JsonSchema,
         Code::XmlSyntax,
+        Code::XmlSchema,
         Code::UnsupportedFormat,
     ];
 }

@@ -4,6 +4,7 @@ pub mod apel;
 mod finding;
 mod json;
 mod xml;
+pub mod xsd;
 
 pub use fedcloud_core;
 pub use finding::{Code, Finding, Severity};

@@ -321,7 +321,7 @@ impl<'a, F: FnMut(&Entry<'a>, &[Finding])> Sink<'a> for Stream<F> {
 
 /// The checks every encoding starts with: the size limit and UTF-8. `what` names the input in
 /// the message ("message", "document").
-pub(super) fn decode_input<'a>(
+pub(crate) fn decode_input<'a>(
     input: &'a [u8],
     limits: &Limits,
     what: &str,

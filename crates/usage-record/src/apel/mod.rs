@@ -18,6 +18,7 @@ mod value;
 mod xml_message;
 
 pub use json_message::{MAX_JSON_RECORDS, parse_json_message, render_json_message};
+pub(crate) use message::decode_input;
 pub use message::{
     Entry, Limits, Message, Options, Profile, Summary, for_each_record, parse_message,
 };

@@ -1,0 +1,1156 @@
+//! Built-in XML Schema validation of the record documents (no libxml2 at run time).
+//!
+//! The schemas of the record formats are written out in Rust ([`schemas`]) as element
+//! declarations with content-model particles, attribute declarations and simple types — the
+//! subset of XML Schema 1.0 those schemas use: sequences and choices with `minOccurs` /
+//! `maxOccurs` (nested, unbounded), element references, local elements, substitution groups with
+//! abstract heads, `xsd:any` wildcards (`##any`, `##other`; strict, lax, skip), mixed content,
+//! simple content with attributes, qualified and unqualified attributes, and the facets of
+//! [`simple`].
+//!
+//! Each complex type's content model is compiled once into a Glushkov position automaton
+//! (bounded repetitions unrolled, unbounded ones looped) and documents are checked in one
+//! streaming pass over quick-xml events: memory grows with nesting depth, not with document size.
+//! Every violation is reported (the validator recovers by skipping the offending subtree), each
+//! with its record index, line and column.
+
+mod schemas;
+mod simple;
+
+pub use schemas::Format;
+pub(crate) use simple::SimpleType;
+
+use crate::finding::{Code, Finding, Severity};
+use fedcloud_core::LineIndex;
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// What schema validation of one document found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SchemaReport {
+    /// The format told by the root element's namespace (`None` when no built-in schema has
+    /// that namespace, or the document could not be read).
+    pub format: Option<Format>,
+    /// How many records (`UsageRecord`, `JobUsageRecord`, `SummaryRecord`) the document holds.
+    pub records: usize,
+    /// How many of them no finding concerns.
+    pub valid_records: usize,
+    /// Every finding, in document order.
+    pub findings: Vec<Finding>,
+}
+
+impl SchemaReport {
+    /// Valid: a known format and no error.
+    #[must_use]
+    pub fn is_valid(&self) -> bool {
+        self.format.is_some() && !self.findings.iter().any(Finding::is_error)
+    }
+}
+
+/// Validates an XML record document against the built-in schema of its format (told by the
+/// root element's namespace; see [`Format`]), in one streaming pass.
+///
+/// Every violation is reported with its record index, line, column and the element or attribute
+/// it concerns (code [`Code::XmlSchema`]); a document that is not well-formed gets
+/// [`Code::XmlSyntax`] (or [`Code::LimitExceeded`] past `limits.max_depth` or
+/// `limits.max_message_bytes`), a namespace without a built-in schema
+/// [`Code::UnsupportedFormat`].
+#[must_use]
+pub fn validate_document(input: &[u8], limits: &crate::apel::Limits) -> SchemaReport {
+    let mut report = SchemaReport {
+        format: None,
+        records: 0,
+        valid_records: 0,
+        findings: Vec::new(),
+    };
+    let text = match crate::apel::decode_input(input, limits, "document") {
+        Ok(t) => t,
+        Err(f) => {
+            report.findings.push(f);
+            return report;
+        }
+    };
+    let message_finding = |code, offset: usize, message: String| {
+        Finding::new(
+            None,
+            fedcloud_core::Position::at(input, offset),
+            None,
+            code,
+            Severity::Error,
+            message,
+        )
+    };
+    let (root_ns, root_at) = match root_namespace(text) {
+        Ok(x) => x,
+        Err(e) => {
+            report
+                .findings
+                .push(message_finding(Code::XmlSyntax, e.offset, e.message));
+            return report;
+        }
+    };
+    let Some(format) = schemas::detect(&root_ns) else {
+        report.findings.push(message_finding(
+            Code::UnsupportedFormat,
+            root_at,
+            format!(
+                "no built-in schema for the root element's namespace {root_ns:?} (UR 1.0, CAR 1.1/1.2 and AUR 1.1/1.2 have one)"
+            ),
+        ));
+        return report;
+    };
+    let schema = match compiled(format) {
+        Ok(s) => s,
+        Err(e) => {
+            report.findings.push(message_finding(
+                Code::UnsupportedFormat,
+                root_at,
+                format!("the built-in {} schema is defective: {e}", format.as_str()),
+            ));
+            return report;
+        }
+    };
+    report.format = Some(format);
+    let (outcome, broken) = match validate(text, schema, limits.max_depth) {
+        Ok(o) => (o, None),
+        Err((e, o)) => (o, Some(e)),
+    };
+    report.records = outcome.records;
+    let mut bad: Vec<usize> = outcome.findings.iter().filter_map(|f| f.record).collect();
+    bad.sort_unstable();
+    bad.dedup();
+    report.valid_records = outcome.records.saturating_sub(bad.len());
+    report.findings = outcome.findings;
+    if let Some(e) = broken {
+        let code = if e.too_deep {
+            Code::LimitExceeded
+        } else {
+            Code::XmlSyntax
+        };
+        report.findings.push(message_finding(code, e.offset, e.message));
+        report.valid_records = 0;
+    }
+    report
+}
+
+/// The namespace of the root element and where it starts.
+fn root_namespace(text: &str) -> Result<(String, usize), NotWellFormed> {
+    let mut reader = NsReader::from_str(text);
+    loop {
+        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let err = |message: String| NotWellFormed {
+            offset: before,
+            message,
+            too_deep: false,
+        };
+        let (resolved, event) = reader
+            .read_resolved_event()
+            .map_err(|e| err(e.to_string()))?;
+        match event {
+            Event::Start(_) | Event::Empty(_) => {
+                return match resolved {
+                    ResolveResult::Bound(n) => Ok((n.as_ref().to_owned(), before)),
+                    ResolveResult::Unbound => Ok((String::new(), before)),
+                    ResolveResult::Unknown(p) => Err(err(format!("unbound prefix {p:?}"))),
+                };
+            }
+            Event::DocType(_) => {
+                return Err(err("document type declarations are not accepted".into()));
+            }
+            Event::Eof => return Err(err("no root element".into())),
+            _ => {}
+        }
+    }
+}
+
+/// The XML Schema instance namespace (`xsi:`).
+const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// An expanded name: namespace URI (empty for none) and local name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct QName {
+    pub(crate) ns: &'static str,
+    pub(crate) local: &'static str,
+}
+
+impl fmt::Display for QName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ns.is_empty() {
+            f.write_str(self.local)
+        } else {
+            write!(f, "{{{}}}{}", self.ns, self.local)
+        }
+    }
+}
+
+/// An attribute declaration (`use="required"` or optional).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AttrDecl {
+    pub(crate) name: QName,
+    pub(crate) ty: SimpleType,
+    pub(crate) required: bool,
+}
+
+/// What an element may contain.
+#[derive(Debug, Clone)]
+pub(crate) enum Content {
+    /// Text of a simple type (simple content), no child elements.
+    Simple(SimpleType),
+    /// Child elements by a content model; `mixed` allows text between them.
+    Elements { particle: Particle, mixed: bool },
+    /// Nothing but white space (a complex type with attributes only).
+    Empty,
+}
+
+/// An element declaration, global or local.
+#[derive(Debug, Clone)]
+pub(crate) struct ElementDecl {
+    pub(crate) name: QName,
+    pub(crate) content: Content,
+    pub(crate) attrs: Vec<AttrDecl>,
+    pub(crate) is_abstract: bool,
+    /// The head of the substitution group this global element belongs to.
+    pub(crate) substitutes: Option<QName>,
+}
+
+/// A particle: a term with its occurrence bounds (`max` `None` = unbounded).
+#[derive(Debug, Clone)]
+pub(crate) struct Particle {
+    pub(crate) term: Term,
+    pub(crate) min: u32,
+    pub(crate) max: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Term {
+    /// `<xsd:element ref="…"/>`: a global element (and its substitution group).
+    Ref(QName),
+    /// A local element declaration.
+    Local(Box<ElementDecl>),
+    Seq(Vec<Particle>),
+    Choice(Vec<Particle>),
+    Any(Wildcard),
+}
+
+/// `<xsd:any namespace="…" processContents="lax"/>`: an element with a global declaration is
+/// validated by it, any other is skipped with its subtree (the record schemas use no other
+/// `processContents`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Wildcard {
+    /// `None` for `##any`; `Some(tns)` for `##other` relative to the target namespace `tns`.
+    pub(crate) other_than: Option<&'static str>,
+}
+
+/// The global declarations of a schema (with its imports) and which elements are records.
+#[derive(Debug, Clone)]
+pub(crate) struct SchemaDef {
+    pub(crate) globals: Vec<ElementDecl>,
+    /// Elements counted as records (the outermost one of these sets a finding's record index).
+    pub(crate) records: &'static [QName],
+}
+
+/// A position set of an automaton (at most 128 positions per content model).
+type Set = u128;
+
+#[derive(Debug, Clone, Copy)]
+enum Sym {
+    Element(usize),
+    Any(Wildcard),
+}
+
+#[derive(Debug, Clone)]
+struct Automaton {
+    syms: Vec<Sym>,
+    first: Set,
+    follow: Vec<Set>,
+    last: Set,
+    nullable: bool,
+}
+
+#[derive(Debug, Clone)]
+enum CContent {
+    Simple(SimpleType),
+    Elements { auto: Automaton, mixed: bool },
+    Empty,
+}
+
+#[derive(Debug, Clone)]
+struct CElement {
+    name: QName,
+    content: CContent,
+    attrs: Vec<AttrDecl>,
+    is_abstract: bool,
+}
+
+/// A schema compiled for validation.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    elems: Vec<CElement>,
+    globals: HashMap<QName, usize>,
+    /// The global declarations by local name (documents give names as borrowed strings).
+    by_local: HashMap<&'static str, Vec<(&'static str, usize)>>,
+    records: &'static [QName],
+}
+
+/// A schema that cannot be compiled (a defect of the tables in [`schemas`], caught by tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SchemaError(String);
+
+/// A regular expression over positions, the intermediate form of a content model.
+enum Re {
+    Sym(usize),
+    Seq(Vec<Re>),
+    Alt(Vec<Re>),
+    Star(Box<Re>),
+    Opt(Box<Re>),
+}
+
+/// The largest bounded repetition unrolled (the record schemas use at most 2).
+const MAX_UNROLL: u32 = 16;
+
+impl Compiled {
+    /// Compiles every global declaration and the local ones within them.
+    pub(crate) fn new(def: &SchemaDef) -> Result<Self, SchemaError> {
+        let mut c = Compiled {
+            elems: Vec::new(),
+            globals: HashMap::new(),
+            by_local: HashMap::new(),
+            records: def.records,
+        };
+        for g in &def.globals {
+            if c.globals.insert(g.name, c.elems.len()).is_some() {
+                return Err(SchemaError(format!("{} declared twice", g.name)));
+            }
+            c.by_local
+                .entry(g.name.local)
+                .or_default()
+                .push((g.name.ns, c.elems.len()));
+            c.elems.push(CElement {
+                name: g.name,
+                content: CContent::Empty,
+                attrs: g.attrs.clone(),
+                is_abstract: g.is_abstract,
+            });
+        }
+        let mut members: HashMap<QName, Vec<usize>> = HashMap::new();
+        for (i, g) in def.globals.iter().enumerate() {
+            if let Some(head) = g.substitutes {
+                if !c.globals.contains_key(&head) {
+                    return Err(SchemaError(format!("{}: unknown head {head}", g.name)));
+                }
+                members.entry(head).or_default().push(i);
+            }
+        }
+        for (i, g) in def.globals.iter().enumerate() {
+            let content = c.compile_content(&g.content, &members)?;
+            if let Some(e) = c.elems.get_mut(i) {
+                e.content = content;
+            }
+        }
+        Ok(c)
+    }
+
+    fn compile_content(
+        &mut self,
+        content: &Content,
+        members: &HashMap<QName, Vec<usize>>,
+    ) -> Result<CContent, SchemaError> {
+        Ok(match content {
+            Content::Simple(t) => CContent::Simple(*t),
+            Content::Empty => CContent::Empty,
+            Content::Elements { particle, mixed } => {
+                let mut syms = Vec::new();
+                let re = self.particle_re(particle, members, &mut syms)?;
+                if syms.len() > 128 {
+                    return Err(SchemaError(format!(
+                        "a content model with {} positions (at most 128)",
+                        syms.len()
+                    )));
+                }
+                let mut follow = vec![0; syms.len()];
+                let (nullable, first, last) = glushkov(&re, &mut follow);
+                CContent::Elements {
+                    auto: Automaton {
+                        syms,
+                        first,
+                        follow,
+                        last,
+                        nullable,
+                    },
+                    mixed: *mixed,
+                }
+            }
+        })
+    }
+
+    fn particle_re(
+        &mut self,
+        p: &Particle,
+        members: &HashMap<QName, Vec<usize>>,
+        syms: &mut Vec<Sym>,
+    ) -> Result<Re, SchemaError> {
+        if p.min > MAX_UNROLL || p.max.is_some_and(|m| m > MAX_UNROLL || m < p.min) {
+            return Err(SchemaError(format!(
+                "occurrence bounds {}..{:?} not supported",
+                p.min, p.max
+            )));
+        }
+        let mut parts = Vec::new();
+        for _ in 0..p.min {
+            parts.push(self.term_re(&p.term, members, syms)?);
+        }
+        match p.max {
+            None => parts.push(Re::Star(Box::new(self.term_re(&p.term, members, syms)?))),
+            Some(max) => {
+                for _ in p.min..max {
+                    parts.push(Re::Opt(Box::new(self.term_re(&p.term, members, syms)?)));
+                }
+            }
+        }
+        Ok(Re::Seq(parts))
+    }
+
+    fn term_re(
+        &mut self,
+        t: &Term,
+        members: &HashMap<QName, Vec<usize>>,
+        syms: &mut Vec<Sym>,
+    ) -> Result<Re, SchemaError> {
+        let sym = |s: Sym, syms: &mut Vec<Sym>| {
+            syms.push(s);
+            Re::Sym(syms.len() - 1)
+        };
+        Ok(match t {
+            Term::Ref(name) => {
+                let Some(&idx) = self.globals.get(name) else {
+                    return Err(SchemaError(format!("reference to undeclared {name}")));
+                };
+                let mut alts = Vec::new();
+                let mut stack = vec![idx];
+                // The element itself (unless abstract) and, transitively, its group members.
+                while let Some(i) = stack.pop() {
+                    if self.elems.get(i).is_some_and(|e| !e.is_abstract) {
+                        alts.push(sym(Sym::Element(i), syms));
+                    }
+                    let name = self.elems.get(i).map(|e| e.name);
+                    if let Some(ms) = name.and_then(|n| members.get(&n)) {
+                        stack.extend(ms.iter().copied());
+                    }
+                }
+                Re::Alt(alts)
+            }
+            Term::Local(decl) => {
+                let idx = self.elems.len();
+                self.elems.push(CElement {
+                    name: decl.name,
+                    content: CContent::Empty,
+                    attrs: decl.attrs.clone(),
+                    is_abstract: false,
+                });
+                let content = self.compile_content(&decl.content, members)?;
+                if let Some(e) = self.elems.get_mut(idx) {
+                    e.content = content;
+                }
+                sym(Sym::Element(idx), syms)
+            }
+            Term::Any(w) => sym(Sym::Any(*w), syms),
+            Term::Seq(ps) => Re::Seq(
+                ps.iter()
+                    .map(|p| self.particle_re(p, members, syms))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Term::Choice(ps) => Re::Alt(
+                ps.iter()
+                    .map(|p| self.particle_re(p, members, syms))
+                    .collect::<Result<_, _>>()?,
+            ),
+        })
+    }
+}
+
+/// Glushkov's construction: (nullable, first, last), filling `follow`.
+fn glushkov(re: &Re, follow: &mut [Set]) -> (bool, Set, Set) {
+    match re {
+        Re::Sym(p) => (false, 1 << p, 1 << p),
+        Re::Seq(items) => {
+            let (mut nullable, mut first, mut last) = (true, 0, 0);
+            for item in items {
+                let (n, f, l) = glushkov(item, follow);
+                for_each(last, |q| {
+                    if let Some(x) = follow.get_mut(q) {
+                        *x |= f;
+                    }
+                });
+                if nullable {
+                    first |= f;
+                }
+                last = if n { last | l } else { l };
+                nullable &= n;
+            }
+            (nullable, first, last)
+        }
+        Re::Alt(items) => {
+            let (mut nullable, mut first, mut last) = (items.is_empty(), 0, 0);
+            for item in items {
+                let (n, f, l) = glushkov(item, follow);
+                nullable |= n;
+                first |= f;
+                last |= l;
+            }
+            (nullable, first, last)
+        }
+        Re::Star(inner) => {
+            let (_, f, l) = glushkov(inner, follow);
+            for_each(l, |q| {
+                if let Some(x) = follow.get_mut(q) {
+                    *x |= f;
+                }
+            });
+            (true, f, l)
+        }
+        Re::Opt(inner) => {
+            let (_, f, l) = glushkov(inner, follow);
+            (true, f, l)
+        }
+    }
+}
+
+fn for_each(mut set: Set, mut f: impl FnMut(usize)) {
+    while set != 0 {
+        let p = set.trailing_zeros() as usize;
+        f(p);
+        set &= set - 1;
+    }
+}
+
+/// Where a content model stands: before the first child, or after the children that matched
+/// (the positions they may have matched).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Start,
+    At(Set),
+}
+
+impl Automaton {
+    fn candidates(&self, state: State) -> Set {
+        match state {
+            State::Start => self.first,
+            State::At(set) => {
+                let mut c = 0;
+                for_each(set, |p| c |= self.follow.get(p).copied().unwrap_or(0));
+                c
+            }
+        }
+    }
+
+    fn accepts(&self, state: State) -> bool {
+        match state {
+            State::Start => self.nullable,
+            State::At(set) => set & self.last != 0,
+        }
+    }
+}
+
+/// What validating one document found.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    pub(crate) findings: Vec<Finding>,
+    /// How many record elements the document holds.
+    pub(crate) records: usize,
+}
+
+/// One open element during validation.
+struct Frame {
+    elem: usize,
+    state: State,
+    text: String,
+    /// Non-white-space text was already reported for this element.
+    text_reported: bool,
+    offset: usize,
+    record: Option<usize>,
+}
+
+struct Run<'s, 'i> {
+    schema: &'s Compiled,
+    input: &'i [u8],
+    index: Option<LineIndex>,
+    out: Outcome,
+    frames: Vec<Frame>,
+    /// Depth of a subtree being skipped (0 = not skipping).
+    skip: usize,
+    /// The record of the subtree being skipped.
+    skip_record: Option<usize>,
+}
+
+impl Run<'_, '_> {
+    fn finding(&mut self, record: Option<usize>, offset: usize, field: &str, message: String) {
+        let index = self.index.get_or_insert_with(|| LineIndex::new(self.input));
+        let position = index.position(self.input, offset);
+        self.out.findings.push(Finding::new(
+            record,
+            position,
+            Some(field),
+            Code::XmlSchema,
+            Severity::Error,
+            message,
+        ));
+    }
+
+    fn elem(&self, i: usize) -> Option<&CElement> {
+        self.schema.elems.get(i)
+    }
+
+    fn expected(&self, auto: &Automaton, set: Set) -> String {
+        let mut names = Vec::new();
+        for_each(set, |p| match auto.syms.get(p) {
+            Some(Sym::Element(i)) => {
+                if let Some(e) = self.elem(*i) {
+                    names.push(e.name.local.to_owned());
+                }
+            }
+            Some(Sym::Any(w)) => names.push(match w.other_than {
+                None => "any element".to_owned(),
+                Some(_) => "an element of another namespace".to_owned(),
+            }),
+            None => {}
+        });
+        names.dedup();
+        if names.is_empty() {
+            "nothing".into()
+        } else {
+            names.join(", ")
+        }
+    }
+
+    /// A start tag: match it against the parent's content model, then open its frame (or skip
+    /// its subtree).
+    fn start(&mut self, ns: &str, local: &str, offset: usize, attrs: &[(String, String, String)]) {
+        if self.skip > 0 {
+            self.skip += 1;
+            return;
+        }
+        let decl = match self.frames.last() {
+            None => match self.lookup(ns, local) {
+                Some(i) if self.elem(i).is_some_and(|e| !e.is_abstract) => Some(i),
+                Some(_) => {
+                    self.finding(
+                        None,
+                        offset,
+                        local,
+                        format!("the root element {} is abstract", show(ns, local)),
+                    );
+                    None
+                }
+                None => {
+                    self.finding(
+                        None,
+                        offset,
+                        local,
+                        format!(
+                            "no global declaration for the root element {}",
+                            show(ns, local)
+                        ),
+                    );
+                    None
+                }
+            },
+            Some(parent) => self.child(parent.elem, parent.state, ns, local, offset),
+        };
+        let record = self.frames.last().and_then(|f| f.record);
+        let Some(idx) = decl else {
+            self.skip = 1;
+            self.skip_record = record;
+            return;
+        };
+        let schema = self.schema;
+        let Some(elem) = schema.elems.get(idx) else {
+            self.skip = 1;
+            return;
+        };
+        let record = record.or_else(|| {
+            self.schema.records.contains(&elem.name).then(|| {
+                self.out.records += 1;
+                self.out.records - 1
+            })
+        });
+        self.check_attributes(idx, record, offset, attrs);
+        self.frames.push(Frame {
+            elem: idx,
+            state: State::Start,
+            text: String::new(),
+            text_reported: false,
+            offset,
+            record,
+        });
+    }
+
+    fn lookup(&self, ns: &str, local: &str) -> Option<usize> {
+        self.schema
+            .by_local
+            .get(local)?
+            .iter()
+            .find(|(n, _)| *n == ns)
+            .map(|(_, i)| *i)
+    }
+
+    /// Steps the parent's automaton over a child; the declaration to validate it with, or
+    /// `None` (after reporting, or for a skipped wildcard match).
+    fn child(
+        &mut self,
+        parent: usize,
+        state: State,
+        ns: &str,
+        local: &str,
+        offset: usize,
+    ) -> Option<usize> {
+        let record = self.frames.last().and_then(|f| f.record);
+        let schema = self.schema;
+        let pe = schema.elems.get(parent)?;
+        let pname = pe.name.local;
+        let auto = match &pe.content {
+            CContent::Elements { auto, .. } => auto,
+            CContent::Simple(_) | CContent::Empty => {
+                self.finding(
+                    record,
+                    offset,
+                    local,
+                    format!(
+                        "element {} is not allowed: {pname} has no element content",
+                        show(ns, local)
+                    ),
+                );
+                return None;
+            }
+        };
+        let candidates = auto.candidates(state);
+        let mut matched: Set = 0;
+        let mut target: Option<Sym> = None;
+        for_each(candidates, |p| {
+            let hit = match auto.syms.get(p) {
+                Some(Sym::Element(i)) => schema
+                    .elems
+                    .get(*i)
+                    .is_some_and(|e| e.name.ns == ns && e.name.local == local),
+                Some(Sym::Any(w)) => match w.other_than {
+                    None => true,
+                    Some(tns) => !ns.is_empty() && ns != tns,
+                },
+                None => false,
+            };
+            if hit {
+                matched |= 1 << p;
+                let prefer = matches!(auto.syms.get(p), Some(Sym::Element(_)));
+                if target.is_none() || prefer {
+                    target = auto.syms.get(p).copied();
+                }
+            }
+        });
+        if matched == 0 {
+            let expected = self.expected(auto, candidates);
+            self.finding(
+                record,
+                offset,
+                local,
+                format!(
+                    "element {} is not expected in {pname}; expected: {expected}",
+                    show(ns, local)
+                ),
+            );
+            return None;
+        }
+        if let Some(top) = self.frames.last_mut() {
+            top.state = State::At(matched);
+        }
+        match target? {
+            Sym::Element(i) => Some(i),
+            Sym::Any(_) => self.lookup(ns, local),
+        }
+    }
+
+    fn check_attributes(
+        &mut self,
+        idx: usize,
+        record: Option<usize>,
+        offset: usize,
+        attrs: &[(String, String, String)],
+    ) {
+        let schema = self.schema;
+        let Some(elem) = schema.elems.get(idx) else {
+            return;
+        };
+        let mut seen: u64 = 0;
+        for (ans, alocal, value) in attrs {
+            if ans == XSI_NS {
+                match alocal.as_str() {
+                    "schemaLocation" | "noNamespaceSchemaLocation" => continue,
+                    other => {
+                        self.finding(
+                            record,
+                            offset,
+                            alocal,
+                            format!(
+                                "attribute xsi:{other} on {} is not supported (no element is nillable and no type may be substituted)",
+                                elem.name.local
+                            ),
+                        );
+                        continue;
+                    }
+                }
+            }
+            let found = elem
+                .attrs
+                .iter()
+                .enumerate()
+                .find(|(_, a)| a.name.ns == ans && a.name.local == alocal);
+            match found {
+                None => self.finding(
+                    record,
+                    offset,
+                    alocal,
+                    format!(
+                        "attribute {} is not allowed on {}",
+                        show(ans, alocal),
+                        elem.name.local
+                    ),
+                ),
+                Some((i, a)) => {
+                    seen |= 1 << i.min(63);
+                    if let Err(why) = a.ty.check(value) {
+                        self.finding(
+                            record,
+                            offset,
+                            alocal,
+                            format!("attribute {}: {why}", show(ans, alocal)),
+                        );
+                    }
+                }
+            }
+        }
+        for (i, a) in elem.attrs.iter().enumerate() {
+            if a.required && seen & (1 << i.min(63)) == 0 {
+                self.finding(
+                    record,
+                    offset,
+                    a.name.local,
+                    format!(
+                        "attribute {} is required on {}",
+                        a.name, elem.name.local
+                    ),
+                );
+            }
+        }
+    }
+
+    fn text(&mut self, content: &str, offset: usize) {
+        if self.skip > 0 {
+            return;
+        }
+        let schema = self.schema;
+        let Some(top) = self.frames.last_mut() else {
+            return;
+        };
+        let Some(elem) = schema.elems.get(top.elem) else {
+            return;
+        };
+        match &elem.content {
+            CContent::Simple(_) => top.text.push_str(content),
+            CContent::Elements { mixed: true, .. } => {}
+            CContent::Elements { mixed: false, .. } | CContent::Empty => {
+                if !top.text_reported && !content.chars().all(is_xml_space) {
+                    top.text_reported = true;
+                    let record = top.record;
+                    let name = elem.name.local;
+                    self.finding(
+                        record,
+                        offset,
+                        name,
+                        format!("{name} may not contain text (element-only or empty content)"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn end(&mut self) {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return;
+        }
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        let schema = self.schema;
+        let Some(elem) = schema.elems.get(frame.elem) else {
+            return;
+        };
+        let name = elem.name.local;
+        match &elem.content {
+            CContent::Simple(t) => {
+                if let Err(why) = t.check(&frame.text) {
+                    self.finding(frame.record, frame.offset, name, format!("{name}: {why}"));
+                }
+            }
+            CContent::Elements { auto, .. } => {
+                if !auto.accepts(frame.state) {
+                    let missing = self.expected(auto, auto.candidates(frame.state));
+                    self.finding(
+                        frame.record,
+                        frame.offset,
+                        name,
+                        format!("{name} is incomplete; missing one of: {missing}"),
+                    );
+                }
+            }
+            CContent::Empty => {}
+        }
+    }
+}
+
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+fn show(ns: &str, local: &str) -> String {
+    if ns.is_empty() {
+        local.to_owned()
+    } else {
+        format!("{{{ns}}}{local}")
+    }
+}
+
+/// The compiled schema of a format (compiled on first use, then shared).
+///
+/// # Errors
+/// A defect in the schema tables (tests compile every format, so this does not happen in a
+/// released build).
+pub(crate) fn compiled(format: Format) -> Result<&'static Compiled, SchemaError> {
+    static CACHE: [OnceLock<Result<Compiled, SchemaError>>; 5] = [const { OnceLock::new() }; 5];
+    let i = Format::ALL.iter().position(|f| *f == format).unwrap_or(0);
+    let slot = CACHE.get(i).ok_or_else(|| SchemaError("no cache slot".into()))?;
+    slot.get_or_init(|| Compiled::new(&format.schema()))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+impl fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why a document could not be read as XML, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NotWellFormed {
+    pub(crate) offset: usize,
+    pub(crate) message: String,
+    pub(crate) too_deep: bool,
+}
+
+/// Validates a document against a compiled schema in one streaming pass.
+///
+/// # Errors
+/// A document that is not well-formed (or nests deeper than `max_depth`): validation stops
+/// there; findings made before are kept in the error's outcome.
+pub(crate) fn validate(
+    text: &str,
+    schema: &Compiled,
+    max_depth: usize,
+) -> Result<Outcome, (NotWellFormed, Outcome)> {
+    let mut reader = NsReader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    reader.config_mut().check_comments = true;
+    let mut run = Run {
+        schema,
+        input: text.as_bytes(),
+        index: None,
+        out: Outcome::default(),
+        frames: Vec::new(),
+        skip: 0,
+        skip_record: None,
+    };
+    let mut depth = 0usize;
+    let mut seen_root = false;
+    let mut attrs: Vec<(String, String, String)> = Vec::new();
+    loop {
+        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let fail = |message: String, run: Run<'_, '_>| {
+            Err((
+                NotWellFormed {
+                    offset: before,
+                    message,
+                    too_deep: false,
+                },
+                run.out,
+            ))
+        };
+        let (resolved, event) = match reader.read_resolved_event() {
+            Ok(x) => x,
+            Err(e) => {
+                let offset = usize::try_from(reader.error_position()).unwrap_or(before);
+                return Err((
+                    NotWellFormed {
+                        offset,
+                        message: e.to_string(),
+                        too_deep: false,
+                    },
+                    run.out,
+                ));
+            }
+        };
+        let ns: String = match resolved {
+            ResolveResult::Bound(n) => n.as_ref().to_owned(),
+            ResolveResult::Unbound => String::new(),
+            ResolveResult::Unknown(p) => {
+                return fail(
+                    format!("unbound prefix {:?}", p),
+                    run,
+                );
+            }
+        };
+        match event {
+            Event::Start(e) | Event::Empty(e) if depth == 0 && seen_root => {
+                let _ = e;
+                return fail("junk after the document element".into(), run);
+            }
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                if let Err(m) = read_attributes(&reader, e, &mut attrs) {
+                    return fail(m, run);
+                }
+                depth += 1;
+                seen_root = true;
+                if depth > max_depth {
+                    return Err((
+                        NotWellFormed {
+                            offset: before,
+                            message: format!("nesting deeper than {max_depth} levels"),
+                            too_deep: true,
+                        },
+                        run.out,
+                    ));
+                }
+                let local = e.local_name().as_ref().to_owned();
+                run.start(&ns, &local, before, &attrs);
+                if empty {
+                    depth -= 1;
+                    run.end();
+                }
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                run.end();
+            }
+            Event::Text(t) => {
+                let content = t.xml10_content();
+                if depth == 0 {
+                    if !content.chars().all(is_xml_space) {
+                        return fail("character data outside the root element".into(), run);
+                    }
+                } else {
+                    run.text(&content, before);
+                }
+            }
+            Event::GeneralRef(r) => {
+                let c = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    Ok(None) => match r.as_ref() {
+                        "lt" => "<".into(),
+                        "gt" => ">".into(),
+                        "amp" => "&".into(),
+                        "apos" => "'".into(),
+                        "quot" => "\"".into(),
+                        other => {
+                            return fail(
+                                format!(
+                                    "undefined entity &{};",
+                                    other
+                                ),
+                                run,
+                            );
+                        }
+                    },
+                    Err(e) => return fail(e.to_string(), run),
+                };
+                if depth == 0 {
+                    return fail("character data outside the root element".into(), run);
+                }
+                run.text(&c, before);
+            }
+            Event::CData(c) => {
+                if depth == 0 {
+                    return fail("character data outside the root element".into(), run);
+                }
+                let content = c.xml10_content();
+                run.text(&content, before);
+            }
+            Event::DocType(_) => {
+                return fail("document type declarations are not accepted".into(), run);
+            }
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if depth > 0 {
+        return Err((
+            NotWellFormed {
+                offset: text.len(),
+                message: "an element is not closed".into(),
+                too_deep: false,
+            },
+            run.out,
+        ));
+    }
+    if !seen_root {
+        return Err((
+            NotWellFormed {
+                offset: text.len(),
+                message: "no root element".into(),
+                too_deep: false,
+            },
+            run.out,
+        ));
+    }
+    Ok(run.out)
+}
+
+/// The attributes of a start tag as (namespace, local name, normalised value), namespace
+/// declarations left out.
+fn read_attributes(
+    reader: &NsReader<&[u8]>,
+    e: &BytesStart<'_>,
+    out: &mut Vec<(String, String, String)>,
+) -> Result<(), String> {
+    out.clear();
+    for a in e.attributes() {
+        let a = a.map_err(|x| x.to_string())?;
+        if a.key.as_namespace_binding().is_some() {
+            continue;
+        }
+        let (res, name) = reader.resolver().resolve_attribute(a.key);
+        let ns = match res {
+            ResolveResult::Bound(n) => n.as_ref().to_owned(),
+            ResolveResult::Unbound => String::new(),
+            ResolveResult::Unknown(p) => {
+                return Err(format!(
+                    "unbound prefix {:?}",
+                    p
+                ));
+            }
+        };
+        let value = a
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|x| x.to_string())?;
+        out.push((
+            ns,
+            name.as_ref().to_owned(),
+            value.into_owned(),
+        ));
+    }
+    Ok(())
+}
