@@ -342,7 +342,12 @@ pub fn replay_fuzz_corpus(target: &str, check: fn(&[u8])) -> Result<usize, Harne
 
 /// Where `tool` is on `PATH`, or `None` after printing `skipped: <tool> not installed` — the
 /// notice interoperability tests give when a reference tool is absent.
+///
+/// # Panics
+/// When the tool is absent and `FEDCLOUD_REQUIRE_TOOLS=1` (set by CI, which installs every
+/// reference tool): there a skip would hide a missing install step.
 #[must_use]
+#[allow(clippy::panic, reason = "test harness: CI must fail, not skip")]
 pub fn reference_tool(tool: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
@@ -350,6 +355,9 @@ pub fn reference_tool(tool: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     });
     if found.is_none() {
+        if std::env::var_os("FEDCLOUD_REQUIRE_TOOLS").is_some_and(|v| v == "1") {
+            panic!("{tool} is not installed and FEDCLOUD_REQUIRE_TOOLS=1");
+        }
         println!("skipped: {tool} not installed");
     }
     found

@@ -134,8 +134,7 @@ fn mutants(seed: &str) -> Vec<(String, String)> {
             let start = eq + 2;
             if let Some(len) = line[start..].find('"') {
                 for (k, value) in EDGE_VALUES.iter().enumerate() {
-                    let changed =
-                        format!("{}{}{}", &line[..start], value, &line[start + len..]);
+                    let changed = format!("{}{}{}", &line[..start], value, &line[start + len..]);
                     let mut v = lines.clone();
                     v[i] = &changed;
                     out.push((format!("L{n}-attr{k}"), join(v)));
@@ -143,11 +142,8 @@ fn mutants(seed: &str) -> Vec<(String, String)> {
                 // The attribute unqualified.
                 let name_start = line[..eq].rfind(' ').map_or(0, |p| p + 1);
                 if let Some(colon) = line[name_start..eq].find(':') {
-                    let changed = format!(
-                        "{}{}",
-                        &line[..name_start],
-                        &line[name_start + colon + 1..]
-                    );
+                    let changed =
+                        format!("{}{}", &line[..name_start], &line[name_start + colon + 1..]);
                     let mut v = lines.clone();
                     v[i] = &changed;
                     out.push((format!("L{n}-unqualify"), join(v)));

@@ -133,7 +133,9 @@ pub fn validate_document(input: &[u8], limits: &crate::apel::Limits) -> SchemaRe
         } else {
             Code::XmlSyntax
         };
-        report.findings.push(message_finding(code, e.offset, e.message));
+        report
+            .findings
+            .push(message_finding(code, e.offset, e.message));
         report.valid_records = 0;
     }
     report
@@ -569,6 +571,8 @@ pub(crate) struct Outcome {
 struct Frame {
     elem: usize,
     state: State,
+    /// A content-model error was reported: later children are only type-checked.
+    broken: bool,
     text: String,
     /// Non-white-space text was already reported for this element.
     text_reported: bool,
@@ -660,6 +664,7 @@ impl Run<'_, '_> {
                     None
                 }
             },
+            Some(parent) if parent.broken => self.any_position(parent.elem, ns, local),
             Some(parent) => self.child(parent.elem, parent.state, ns, local, offset),
         };
         let record = self.frames.last().and_then(|f| f.record);
@@ -683,6 +688,7 @@ impl Run<'_, '_> {
         self.frames.push(Frame {
             elem: idx,
             state: State::Start,
+            broken: false,
             text: String::new(),
             text_reported: false,
             offset,
@@ -697,6 +703,21 @@ impl Run<'_, '_> {
             .iter()
             .find(|(n, _)| *n == ns)
             .map(|(_, i)| *i)
+    }
+
+    /// After a content-model error: the declaration of a child by name alone, wherever it may
+    /// stand in the parent's model (so its own content and attributes are still checked).
+    fn any_position(&self, parent: usize, ns: &str, local: &str) -> Option<usize> {
+        let CContent::Elements { auto, .. } = &self.schema.elems.get(parent)?.content else {
+            return None;
+        };
+        auto.syms.iter().find_map(|s| match s {
+            Sym::Element(i) => self
+                .elem(*i)
+                .filter(|e| e.name.ns == ns && e.name.local == local)
+                .map(|_| *i),
+            Sym::Any(_) => None,
+        })
     }
 
     /// Steps the parent's automaton over a child; the declaration to validate it with, or
@@ -752,6 +773,9 @@ impl Run<'_, '_> {
             }
         });
         if matched == 0 {
+            if let Some(top) = self.frames.last_mut() {
+                top.broken = true;
+            }
             let expected = self.expected(auto, candidates);
             self.finding(
                 record,
@@ -838,10 +862,7 @@ impl Run<'_, '_> {
                     record,
                     offset,
                     a.name.local,
-                    format!(
-                        "attribute {} is required on {}",
-                        a.name, elem.name.local
-                    ),
+                    format!("attribute {} is required on {}", a.name, elem.name.local),
                 );
             }
         }
@@ -897,7 +918,7 @@ impl Run<'_, '_> {
                 }
             }
             CContent::Elements { auto, .. } => {
-                if !auto.accepts(frame.state) {
+                if !frame.broken && !auto.accepts(frame.state) {
                     let missing = self.expected(auto, auto.candidates(frame.state));
                     self.finding(
                         frame.record,
@@ -932,7 +953,9 @@ fn show(ns: &str, local: &str) -> String {
 pub(crate) fn compiled(format: Format) -> Result<&'static Compiled, SchemaError> {
     static CACHE: [OnceLock<Result<Compiled, SchemaError>>; 5] = [const { OnceLock::new() }; 5];
     let i = Format::ALL.iter().position(|f| *f == format).unwrap_or(0);
-    let slot = CACHE.get(i).ok_or_else(|| SchemaError("no cache slot".into()))?;
+    let slot = CACHE
+        .get(i)
+        .ok_or_else(|| SchemaError("no cache slot".into()))?;
     slot.get_or_init(|| Compiled::new(&format.schema()))
         .as_ref()
         .map_err(Clone::clone)
@@ -1007,10 +1030,7 @@ pub(crate) fn validate(
             ResolveResult::Bound(n) => n.as_ref().to_owned(),
             ResolveResult::Unbound => String::new(),
             ResolveResult::Unknown(p) => {
-                return fail(
-                    format!("unbound prefix {:?}", p),
-                    run,
-                );
+                return fail(format!("unbound prefix {:?}", p), run);
             }
         };
         match event {
@@ -1066,13 +1086,7 @@ pub(crate) fn validate(
                         "apos" => "'".into(),
                         "quot" => "\"".into(),
                         other => {
-                            return fail(
-                                format!(
-                                    "undefined entity &{};",
-                                    other
-                                ),
-                                run,
-                            );
+                            return fail(format!("undefined entity &{};", other), run);
                         }
                     },
                     Err(e) => return fail(e.to_string(), run),
@@ -1137,20 +1151,163 @@ fn read_attributes(
             ResolveResult::Bound(n) => n.as_ref().to_owned(),
             ResolveResult::Unbound => String::new(),
             ResolveResult::Unknown(p) => {
-                return Err(format!(
-                    "unbound prefix {:?}",
-                    p
-                ));
+                return Err(format!("unbound prefix {:?}", p));
             }
         };
         let value = a
             .normalized_value(XmlVersion::Implicit1_0)
             .map_err(|x| x.to_string())?;
-        out.push((
-            ns,
-            name.as_ref().to_owned(),
-            value.into_owned(),
-        ));
+        out.push((ns, name.as_ref().to_owned(), value.into_owned()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apel::Limits;
+
+    fn check(doc: &str) -> SchemaReport {
+        validate_document(doc.as_bytes(), &Limits::default())
+    }
+
+    const UR: &str = schemas::UR1_NS;
+
+    fn ur(body: &str) -> String {
+        format!(
+            r#"<urf:UsageRecords xmlns:urf="{UR}" xmlns:ds="{}">{body}</urf:UsageRecords>"#,
+            schemas::DS_NS
+        )
+    }
+
+    const REC: &str = r#"<urf:UsageRecord><urf:RecordIdentity urf:recordId="r"/><urf:Status>Completed</urf:Status></urf:UsageRecord>"#;
+
+    #[test]
+    fn every_format_compiles() {
+        for f in Format::ALL {
+            let c = compiled(*f).unwrap();
+            assert!(!c.globals.is_empty(), "{f:?}");
+            for e in &c.elems {
+                if let CContent::Elements { auto, .. } = &e.content {
+                    assert!(auto.syms.len() <= 128);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn records_positions_and_all_findings() {
+        let bad = REC.replace(
+            "Completed",
+            "Completed</urf:Status><urf:Memory>0</urf:Memory><urf:Status>x",
+        );
+        let doc = ur(&format!("{REC}\n{bad}\n{REC}"));
+        let r = check(&doc);
+        assert_eq!(r.format, Some(Format::Ur1));
+        assert_eq!((r.records, r.valid_records), (3, 2));
+        assert!(!r.is_valid());
+        // Memory 0 (not a positiveInteger) and the second Status (out of place).
+        assert_eq!(r.findings.len(), 2, "{:?}", r.findings);
+        assert!(
+            r.findings
+                .iter()
+                .all(|f| f.record == Some(1) && f.position.line == 2)
+        );
+        assert_eq!(r.findings[0].field.as_deref(), Some("Memory"));
+        assert!(
+            r.findings[1].message.contains("not expected"),
+            "{}",
+            r.findings[1].message
+        );
+    }
+
+    #[test]
+    fn attributes() {
+        let cases = [
+            (r#"urf:recordId="r""#, true),
+            (r#"recordId="r""#, false),
+            (
+                r#"urf:recordId="r" urf:createTime="2020-02-30T00:00:00Z""#,
+                false,
+            ),
+            (r#"urf:recordId="r" urf:other="x""#, false),
+            (
+                r#"urf:recordId="r" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="a b""#,
+                true,
+            ),
+            (
+                r#"urf:recordId="r" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="x""#,
+                false,
+            ),
+            ("", false),
+        ];
+        for (attrs, ok) in cases {
+            let doc = ur(&REC.replace(r#"urf:recordId="r""#, attrs));
+            assert_eq!(check(&doc).is_valid(), ok, "{attrs}");
+        }
+    }
+
+    #[test]
+    fn key_info_wildcards_and_mixed_content() {
+        let with = |key_info: &str| {
+            ur(&REC.replace(
+                r#"<urf:RecordIdentity urf:recordId="r"/>"#,
+                &format!(r#"<urf:RecordIdentity urf:recordId="r">{key_info}</urf:RecordIdentity>"#),
+            ))
+        };
+        let cases = [
+            (
+                "<ds:KeyInfo>text <ds:KeyName>k</ds:KeyName></ds:KeyInfo>",
+                true,
+            ),
+            (
+                r#"<ds:KeyInfo><x:Any xmlns:x="urn:x"><y/></x:Any></ds:KeyInfo>"#,
+                true,
+            ),
+            ("<ds:KeyInfo/>", false),
+            (
+                "<ds:KeyInfo><ds:X509Data><ds:X509Certificate>QUJD</ds:X509Certificate></ds:X509Data></ds:KeyInfo>",
+                true,
+            ),
+            (
+                "<ds:KeyInfo><ds:X509Data><ds:X509Certificate>QUJ</ds:X509Certificate></ds:X509Data></ds:KeyInfo>",
+                false,
+            ),
+            ("<ds:KeyInfo><ds:Foo/></ds:KeyInfo>", false),
+            // A lax wildcard validates what it knows: a UR element inside KeyInfo.
+            ("<ds:KeyInfo><urf:Memory>0</urf:Memory></ds:KeyInfo>", false),
+            ("text", false),
+        ];
+        for (k, ok) in cases {
+            assert_eq!(check(&with(k)).is_valid(), ok, "{k}");
+        }
+    }
+
+    #[test]
+    fn documents_that_are_not_records() {
+        let unknown = check(r#"<a xmlns="urn:x"/>"#);
+        assert_eq!(unknown.findings[0].code, Code::UnsupportedFormat);
+        let abstract_root = check(&format!(r#"<urf:Usage xmlns:urf="{UR}"/>"#));
+        assert!(abstract_root.findings[0].message.contains("abstract"));
+        let doctype = check(&format!(
+            "<!DOCTYPE x><urf:UsageRecords xmlns:urf=\"{UR}\"/>"
+        ));
+        assert_eq!(doctype.findings[0].code, Code::XmlSyntax);
+        let broken = check(&ur("<urf:UsageRecord>"));
+        assert_eq!(broken.findings.last().unwrap().code, Code::XmlSyntax);
+        // Any global element is a valid root, as in XML Schema.
+        assert!(check(&format!(r#"<urf:Status xmlns:urf="{UR}">x</urf:Status>"#)).is_valid());
+    }
+
+    #[test]
+    fn depth_and_size_limits() {
+        let deep = ur(&"<ds:KeyInfo>".repeat(100));
+        let r = validate_document(deep.as_bytes(), &Limits::default().with_max_depth(50));
+        assert_eq!(r.findings.last().unwrap().code, Code::LimitExceeded);
+        let r = validate_document(
+            ur(REC).as_bytes(),
+            &Limits::default().with_max_message_bytes(10),
+        );
+        assert_eq!(r.findings[0].code, Code::LimitExceeded);
+    }
 }

@@ -271,13 +271,33 @@ fn shared_ur_elements(ns: &'static str) -> Vec<ElementDecl> {
             simple(t(B::PositiveInteger)),
             vec![a.description(), storage_unit, phase_unit, a.metric()],
         ),
-        el(n("TimeDuration"), described(B::Duration), vec![a.type_(false)]),
-        el(n("TimeInstant"), described(B::DateTime), vec![a.type_(false)]),
-        el(n("WallDuration"), described(B::Duration), vec![a.description()]),
+        el(
+            n("TimeDuration"),
+            described(B::Duration),
+            vec![a.type_(false)],
+        ),
+        el(
+            n("TimeInstant"),
+            described(B::DateTime),
+            vec![a.type_(false)],
+        ),
+        el(
+            n("WallDuration"),
+            described(B::Duration),
+            vec![a.description()],
+        ),
         el(n("EndTime"), described(B::DateTime), vec![a.description()]),
-        el(n("StartTime"), described(B::DateTime), vec![a.description()]),
+        el(
+            n("StartTime"),
+            described(B::DateTime),
+            vec![a.description()],
+        ),
         el(n("JobName"), described(B::String), vec![a.description()]),
-        el(n("ProjectName"), described(B::String), vec![a.description()]),
+        el(
+            n("ProjectName"),
+            described(B::String),
+            vec![a.description()],
+        ),
         el(
             n("Charge"),
             described(B::Float),
@@ -288,7 +308,11 @@ fn shared_ur_elements(ns: &'static str) -> Vec<ElementDecl> {
             ],
         ),
         el(n("Resource"), described(B::String), vec![a.description()]),
-        el(n("ConsumableResource"), described(B::Float), consumable(None)),
+        el(
+            n("ConsumableResource"),
+            described(B::Float),
+            consumable(None),
+        ),
         el(
             n("PhaseResource"),
             described(B::Float),
@@ -463,10 +487,15 @@ const AUR_RECORDS_12: &[QName] = &[q(AUR12_NS, "SummaryRecord")];
 /// `choice(PhaseResource, VolumeResource, Resource, ConsumableResource)`.
 fn resources(ns: &'static str) -> Particle {
     choice(
-        ["PhaseResource", "VolumeResource", "Resource", "ConsumableResource"]
-            .into_iter()
-            .map(|l| r(q(ns, l)))
-            .collect(),
+        [
+            "PhaseResource",
+            "VolumeResource",
+            "Resource",
+            "ConsumableResource",
+        ]
+        .into_iter()
+        .map(|l| r(q(ns, l)))
+        .collect(),
     )
 }
 
@@ -750,7 +779,9 @@ fn aur(aur_ns: &'static str, car_ns: &'static str, v12: bool) -> SchemaDef {
                 elements(seq(ct.user_identity_base(v12))),
                 vec![],
             )),
-            typed(n("MachineName"), ct.machine_name()).into_local().opt(),
+            typed(n("MachineName"), ct.machine_name())
+                .into_local()
+                .opt(),
             plain("SubmitHost", B::String).opt(),
             local(host).opt(),
             typed(n("Queue"), ct.queue()).into_local().opt(),

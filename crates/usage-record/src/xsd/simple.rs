@@ -70,7 +70,10 @@ impl SimpleType {
         let value = white_space(self.base, raw);
         let v = value.as_ref();
         if !lexical_ok(self.base, v) {
-            return Err(format!("'{v}' is not a valid value of xsd:{}", self.base.name()));
+            return Err(format!(
+                "'{v}' is not a valid value of xsd:{}",
+                self.base.name()
+            ));
         }
         if let Some(max) = self.max_length
             && v.chars().count() > max
@@ -258,9 +261,7 @@ fn float(v: &str) -> bool {
 
 fn ncname(v: &str) -> bool {
     let mut chars = v.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c.is_alphabetic())
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '\u{B7}'))
 }
 
@@ -294,7 +295,12 @@ fn duration(v: &str) -> bool {
 
 /// Reads `digits designator` pairs in the order of `designators`; the last one may carry a
 /// fraction when `fraction_last`.
-fn components(mut s: &str, designators: &[char], fraction_last: bool, any: &mut bool) -> Option<()> {
+fn components(
+    mut s: &str,
+    designators: &[char],
+    fraction_last: bool,
+    any: &mut bool,
+) -> Option<()> {
     let mut next = 0;
     while !s.is_empty() {
         let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
@@ -308,7 +314,9 @@ fn components(mut s: &str, designators: &[char], fraction_last: bool, any: &mut 
         let ok_num = if fraction_last && last {
             match num.split_once('.') {
                 Some((i, f)) => {
-                    !i.is_empty() && !f.is_empty() && (i.bytes().chain(f.bytes())).all(|b| b.is_ascii_digit())
+                    !i.is_empty()
+                        && !f.is_empty()
+                        && (i.bytes().chain(f.bytes())).all(|b| b.is_ascii_digit())
                 }
                 None => num.bytes().all(|b| b.is_ascii_digit()),
             }
