@@ -213,3 +213,30 @@ fn summarise_cloud_records() {
     let (code, _, err) = run(&["summarise"], Some("APEL-sync-message: v0.1\nSite: s\n"));
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn strict_xml_names_the_format_and_counts_records() {
+    let ur = format!(
+        r#"<urf:UsageRecords xmlns:urf="http://schema.ogf.org/urf/2003/09/urf"><urf:UsageRecord><urf:RecordIdentity urf:recordId="a"/><urf:Status>Completed</urf:Status></urf:UsageRecord><urf:UsageRecord><urf:RecordIdentity urf:recordId="b"/><urf:Status>x</urf:Status><urf:Memory>0</urf:Memory></urf:UsageRecord></urf:UsageRecords>"#
+    );
+    let path = file("ur1-two.xml", &ur);
+    let p = path.to_str().unwrap();
+    let (code, out, _) = run(
+        &["validate", "--profile", "strict", "--output", "json", p],
+        None,
+    );
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let f = &v["files"][0];
+    assert_eq!(f["format"], "ur1");
+    assert_eq!(
+        (f["records"].as_u64(), f["valid_records"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(f["findings"][0]["code"], "xml-schema");
+    assert_eq!(f["findings"][0]["record"], 1);
+    // The apel profile refuses UR 1.0, as apel does.
+    let (code, out, _) = run(&["validate", "--output", "json", p], None);
+    assert_eq!(code, 1);
+    assert!(out.contains("unknown-message-type"), "{out}");
+}

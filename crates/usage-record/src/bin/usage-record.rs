@@ -237,11 +237,7 @@ fn validate_one(
                 usage_record::apel::parse_json_message(b, o)
             });
         }
-        "xml" => {
-            return validate_whole(path, reader, options, output, out, format, |b, o| {
-                usage_record::apel::parse_xml_message(b, o)
-            });
-        }
+        "xml" => return validate_xml(path, reader, options, output, out),
         _ => {}
     }
     let progress = std::io::stderr().is_terminal();
@@ -297,8 +293,47 @@ fn validate_one(
     })
 }
 
-/// JSON messages (at most 1000 records) and XML documents are read whole, up to the message size
-/// limit.
+/// Reads a whole input, up to the message size limit (plus one byte, so that the parser sees
+/// the excess and reports the limit).
+fn read_whole(reader: impl Read, options: &Options) -> Result<Vec<u8>, String> {
+    let limit = options.limits.max_message_bytes;
+    let mut bytes = Vec::new();
+    reader
+        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// XML documents: the format named by the root namespace; under `strict`, documents from which
+/// no APEL records are read (UR 1.0, AUR) count their records from the schema validation.
+fn validate_xml(
+    path: &str,
+    reader: impl Read,
+    options: &Options,
+    output: Output,
+    out: &mut impl Write,
+) -> Result<FileReport, String> {
+    let bytes = read_whole(reader, options)?;
+    let msg = usage_record::apel::parse_xml_message(&bytes, options);
+    let schema = usage_record::xsd::validate_document(&bytes, &options.limits);
+    let format = match (schema.format, msg.record_type) {
+        (Some(f), _) => f.as_str(),
+        (None, Some(usage_record::apel::RecordType::Storage)) => "star",
+        _ => "xml",
+    };
+    let counts = if msg.records.is_empty() && options.profile == Profile::Strict {
+        (schema.records, schema.valid_records)
+    } else {
+        (
+            msg.records.len(),
+            msg.records.iter().filter(|e| e.valid).count(),
+        )
+    };
+    report_message(path, &msg, counts, output, out, format)
+}
+
+/// JSON messages (at most 1000 records) are read whole, up to the message size limit.
 fn validate_whole(
     path: &str,
     reader: impl Read,
@@ -308,16 +343,25 @@ fn validate_whole(
     format: &'static str,
     parse: for<'a> fn(&'a [u8], &Options) -> usage_record::apel::Message<'a>,
 ) -> Result<FileReport, String> {
-    let limit = options.limits.max_message_bytes;
-    let mut bytes = Vec::new();
-    reader
-        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+    let bytes = read_whole(reader, options)?;
     let msg = parse(&bytes, options);
+    let counts = (
+        msg.records.len(),
+        msg.records.iter().filter(|e| e.valid).count(),
+    );
+    report_message(path, &msg, counts, output, out, format)
+}
+
+/// The report of a message read whole; human lines written as they are made.
+fn report_message(
+    path: &str,
+    msg: &usage_record::apel::Message<'_>,
+    (records, valid_records): (usize, usize),
+    output: Output,
+    out: &mut impl Write,
+    format: &'static str,
+) -> Result<FileReport, String> {
     let valid = msg.is_valid();
-    let records = msg.records.len();
-    let valid_records = msg.records.iter().filter(|e| e.valid).count();
     if output == Output::Human {
         for f in &msg.findings {
             writeln!(out, "{}", human_line(path, f)).map_err(|e| e.to_string())?;
@@ -335,7 +379,7 @@ fn validate_whole(
         records,
         valid_records,
         valid,
-        findings: msg.findings,
+        findings: msg.findings.clone(),
     })
 }
 
