@@ -7,7 +7,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fedcloud_core::FixedClock;
 use std::fmt::Write as _;
 use std::hint::black_box;
-use usage_record::apel::{Options, Profile, for_each_record, parse_message, parse_xml_message};
+use usage_record::apel::{
+    Limits, Options, Profile, for_each_record, parse_message, parse_xml_message,
+};
+use usage_record::xsd::validate_document;
 
 const RECORDS: usize = 20_000;
 
@@ -58,8 +61,8 @@ pub fn car_document() -> String {
             s,
             "<UsageRecord><RecordIdentity urf:createTime=\"2013-02-09T15:39:16Z\" urf:recordId=\"ur-{i}\"/>\
              <JobIdentity><GlobalJobId>gsiftp://ce.example.org:2811/jobs/{i}</GlobalJobId><LocalJobId>{i}</LocalJobId></JobIdentity>\
-             <UserIdentity><GlobalUserName urf:type=\"opensslCompat\">/DC=eu/DC=KnowARC/CN=user{u}</GlobalUserName><LocalUserId>user{u}</LocalUserId>\
-             <GroupAttribute urf:type=\"FQAN\">/atlas/Role=production</GroupAttribute></UserIdentity>\
+             <UserIdentity><GlobalUserName urf:type=\"opensslCompat\">/DC=eu/DC=KnowARC/CN=user{u}</GlobalUserName>\
+             <GroupAttribute urf:type=\"FQAN\">/atlas/Role=production</GroupAttribute><LocalUserId>user{u}</LocalUserId></UserIdentity>\
              <Status>completed</Status><Infrastructure urf:description=\"pbs\" urf:type=\"grid\"/>\
              <WallDuration>PT4S</WallDuration><CpuDuration urf:usageType=\"user\">PT1S</CpuDuration><CpuDuration urf:usageType=\"all\">PT3S</CpuDuration>\
              <ServiceLevel urf:type=\"HEPSPEC\">10.0</ServiceLevel><NodeCount>2</NodeCount><Processors>8</Processors>\
@@ -71,6 +74,53 @@ pub fn car_document() -> String {
     }
     s.push_str("</UsageRecords>\n");
     s
+}
+
+/// OGF UR 1.0 job records in a `UsageRecords` document, the shape SGAS and ARC write.
+pub fn ur1_document() -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\"?>\n<urf:UsageRecords xmlns:urf=\"http://schema.ogf.org/urf/2003/09/urf\">\n",
+    );
+    for i in 0..RECORDS {
+        let _ = writeln!(
+            s,
+            "<urf:JobUsageRecord><urf:RecordIdentity urf:recordId=\"ce.example.org:{i}\" urf:createTime=\"2024-01-02T03:04:05Z\"/>\
+             <urf:JobIdentity><urf:GlobalJobId>gsiftp://ce.example.org/jobs/{i}</urf:GlobalJobId><urf:LocalJobId>{i}</urf:LocalJobId></urf:JobIdentity>\
+             <urf:UserIdentity><urf:LocalUserId>user{u}</urf:LocalUserId><urf:GlobalUserName>/DC=org/DC=example/CN=user{u}</urf:GlobalUserName></urf:UserIdentity>\
+             <urf:JobName>job-{i}</urf:JobName><urf:Status>Completed</urf:Status>\
+             <urf:Memory urf:storageUnit=\"KB\" urf:metric=\"max\">2368</urf:Memory><urf:ServiceLevel urf:type=\"si2k\">1000</urf:ServiceLevel>\
+             <urf:WallDuration>PT3600S</urf:WallDuration><urf:CpuDuration urf:usageType=\"user\">PT3000S</urf:CpuDuration>\
+             <urf:NodeCount>1</urf:NodeCount><urf:Processors>4</urf:Processors>\
+             <urf:StartTime>2024-01-01T01:00:00Z</urf:StartTime><urf:EndTime>2024-01-01T02:00:00Z</urf:EndTime>\
+             <urf:MachineName>ce.example.org</urf:MachineName><urf:SubmitHost>ui.example.org</urf:SubmitHost><urf:Queue>long</urf:Queue>\
+             <urf:Host urf:primary=\"true\">wn{m}.example.org</urf:Host></urf:JobUsageRecord>",
+            u = i % 100,
+            m = i % 500
+        );
+    }
+    s.push_str("</urf:UsageRecords>\n");
+    s
+}
+
+/// Built-in XML Schema validation (`usage_record::xsd`), the `strict` profile's first step.
+fn bench_xml_schema(c: &mut Criterion) {
+    let mut g = c.benchmark_group("xml_schema");
+    g.sample_size(10);
+    for (name, doc) in [("ur1", ur1_document()), ("car-1.2", car_document())] {
+        let report = validate_document(doc.as_bytes(), &Limits::default());
+        assert!(report.is_valid(), "{name}: {:?}", report.findings.first());
+        assert_eq!(report.records, RECORDS);
+        g.throughput(Throughput::Bytes(doc.len() as u64));
+        g.bench_function(format!("{name}/20000_records_{}_bytes", doc.len()), |b| {
+            b.iter(|| {
+                black_box(validate_document(
+                    black_box(doc.as_bytes()),
+                    &Limits::default(),
+                ))
+            });
+        });
+    }
+    g.finish();
 }
 
 fn bench_xml(c: &mut Criterion) {
@@ -122,5 +172,5 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench, bench_xml);
+criterion_group!(benches, bench, bench_xml, bench_xml_schema);
 criterion_main!(benches);

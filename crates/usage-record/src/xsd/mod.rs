@@ -26,6 +26,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -297,6 +298,9 @@ pub(crate) struct Compiled {
     globals: HashMap<QName, usize>,
     /// The global declarations by local name (documents give names as borrowed strings).
     by_local: HashMap<&'static str, Vec<(&'static str, usize)>>,
+    /// Every namespace the schema names (document namespaces are mapped onto these without
+    /// allocating).
+    namespaces: Vec<&'static str>,
     records: &'static [QName],
 }
 
@@ -323,6 +327,7 @@ impl Compiled {
             elems: Vec::new(),
             globals: HashMap::new(),
             by_local: HashMap::new(),
+            namespaces: Vec::new(),
             records: def.records,
         };
         for g in &def.globals {
@@ -355,7 +360,25 @@ impl Compiled {
                 e.content = content;
             }
         }
+        let mut namespaces: Vec<&'static str> = c
+            .elems
+            .iter()
+            .flat_map(|e| std::iter::once(e.name.ns).chain(e.attrs.iter().map(|a| a.name.ns)))
+            .chain([XSI_NS])
+            .collect();
+        namespaces.sort_unstable();
+        namespaces.dedup();
+        c.namespaces = namespaces;
         Ok(c)
+    }
+
+    /// A document's namespace name as one of the schema's (borrowed), or owned when the schema
+    /// does not know it.
+    fn intern(&self, ns: &str) -> Cow<'static, str> {
+        match self.namespaces.iter().find(|n| **n == ns) {
+            Some(n) => Cow::Borrowed(n),
+            None => Cow::Owned(ns.to_owned()),
+        }
     }
 
     fn compile_content(
@@ -634,7 +657,7 @@ impl Run<'_, '_> {
 
     /// A start tag: match it against the parent's content model, then open its frame (or skip
     /// its subtree).
-    fn start(&mut self, ns: &str, local: &str, offset: usize, attrs: &[(String, String, String)]) {
+    fn start(&mut self, ns: &str, local: &str, offset: usize, attrs: &[Attr<'_>]) {
         if self.skip > 0 {
             self.skip += 1;
             return;
@@ -802,7 +825,7 @@ impl Run<'_, '_> {
         idx: usize,
         record: Option<usize>,
         offset: usize,
-        attrs: &[(String, String, String)],
+        attrs: &[Attr<'_>],
     ) {
         let schema = self.schema;
         let Some(elem) = schema.elems.get(idx) else {
@@ -811,7 +834,7 @@ impl Run<'_, '_> {
         let mut seen: u64 = 0;
         for (ans, alocal, value) in attrs {
             if ans == XSI_NS {
-                match alocal.as_str() {
+                match alocal.as_ref() {
                     "schemaLocation" | "noNamespaceSchemaLocation" => continue,
                     other => {
                         self.finding(
@@ -999,7 +1022,6 @@ pub(crate) fn validate(
     };
     let mut depth = 0usize;
     let mut seen_root = false;
-    let mut attrs: Vec<(String, String, String)> = Vec::new();
     loop {
         let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let fail = |message: String, run: Run<'_, '_>| {
@@ -1026,9 +1048,9 @@ pub(crate) fn validate(
                 ));
             }
         };
-        let ns: String = match resolved {
-            ResolveResult::Bound(n) => n.as_ref().to_owned(),
-            ResolveResult::Unbound => String::new(),
+        let ns: Cow<'static, str> = match resolved {
+            ResolveResult::Bound(n) => schema.intern(n.as_ref()),
+            ResolveResult::Unbound => Cow::Borrowed(""),
             ResolveResult::Unknown(p) => {
                 return fail(format!("unbound prefix {:?}", p), run);
             }
@@ -1040,9 +1062,10 @@ pub(crate) fn validate(
             }
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
-                if let Err(m) = read_attributes(&reader, e, &mut attrs) {
-                    return fail(m, run);
-                }
+                let attrs = match read_attributes(&reader, schema, e) {
+                    Ok(a) => a,
+                    Err(m) => return fail(m, run),
+                };
                 depth += 1;
                 seen_root = true;
                 if depth > max_depth {
@@ -1055,8 +1078,7 @@ pub(crate) fn validate(
                         run.out,
                     ));
                 }
-                let local = e.local_name().as_ref().to_owned();
-                run.start(&ns, &local, before, &attrs);
+                run.start(&ns, e.local_name().as_ref(), before, &attrs);
                 if empty {
                     depth -= 1;
                     run.end();
@@ -1133,14 +1155,16 @@ pub(crate) fn validate(
     Ok(run.out)
 }
 
-/// The attributes of a start tag as (namespace, local name, normalised value), namespace
-/// declarations left out.
-fn read_attributes(
+/// An attribute: namespace, local name, normalised value.
+type Attr<'e> = (Cow<'static, str>, Cow<'e, str>, Cow<'e, str>);
+
+/// The attributes of a start tag, namespace declarations left out.
+fn read_attributes<'e>(
     reader: &NsReader<&[u8]>,
-    e: &BytesStart<'_>,
-    out: &mut Vec<(String, String, String)>,
-) -> Result<(), String> {
-    out.clear();
+    schema: &Compiled,
+    e: &'e BytesStart<'_>,
+) -> Result<Vec<Attr<'e>>, String> {
+    let mut out = Vec::new();
     for a in e.attributes() {
         let a = a.map_err(|x| x.to_string())?;
         if a.key.as_namespace_binding().is_some() {
@@ -1148,8 +1172,8 @@ fn read_attributes(
         }
         let (res, name) = reader.resolver().resolve_attribute(a.key);
         let ns = match res {
-            ResolveResult::Bound(n) => n.as_ref().to_owned(),
-            ResolveResult::Unbound => String::new(),
+            ResolveResult::Bound(n) => schema.intern(n.as_ref()),
+            ResolveResult::Unbound => Cow::Borrowed(""),
             ResolveResult::Unknown(p) => {
                 return Err(format!("unbound prefix {:?}", p));
             }
@@ -1157,9 +1181,9 @@ fn read_attributes(
         let value = a
             .normalized_value(XmlVersion::Implicit1_0)
             .map_err(|x| x.to_string())?;
-        out.push((ns, name.as_ref().to_owned(), value.into_owned()));
+        out.push((ns, Cow::Borrowed(name.into_inner()), value));
     }
-    Ok(())
+    Ok(out)
 }
 
 #[cfg(test)]
