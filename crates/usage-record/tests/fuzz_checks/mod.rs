@@ -1,4 +1,4 @@
-//! The property the `apel_text` fuzz target checks, shared with the corpus replay test
+//! The properties the usage-record fuzz targets check, shared with the corpus replay test
 //! (`tests/fuzz_corpus.rs`). The fuzz target includes this file by path.
 
 use fedcloud_core::{FixedClock, UtcTime};
@@ -53,5 +53,20 @@ pub(crate) fn apel_xml(data: &[u8]) {
         if msg.is_valid() {
             assert!(!msg.records.is_empty());
         }
+    }
+}
+
+/// Built-in XML Schema validation: never panics; counts are consistent; a valid verdict names a
+/// format; every finding of a record points inside the input.
+pub(crate) fn xml_schema(data: &[u8]) {
+    let limits = usage_record::apel::Limits::default().with_max_depth(256);
+    let r = usage_record::xsd::validate_document(data, &limits);
+    assert!(r.valid_records <= r.records);
+    if r.is_valid() {
+        assert!(r.format.is_some());
+        assert_eq!(r.valid_records, r.records);
+    }
+    for f in &r.findings {
+        assert!(f.position.offset <= data.len(), "{f:?}");
     }
 }
