@@ -216,10 +216,8 @@ fn summarise_cloud_records() {
 
 #[test]
 fn strict_xml_names_the_format_and_counts_records() {
-    let ur = format!(
-        r#"<urf:UsageRecords xmlns:urf="http://schema.ogf.org/urf/2003/09/urf"><urf:UsageRecord><urf:RecordIdentity urf:recordId="a"/><urf:Status>Completed</urf:Status></urf:UsageRecord><urf:UsageRecord><urf:RecordIdentity urf:recordId="b"/><urf:Status>x</urf:Status><urf:Memory>0</urf:Memory></urf:UsageRecord></urf:UsageRecords>"#
-    );
-    let path = file("ur1-two.xml", &ur);
+    let ur = r#"<urf:UsageRecords xmlns:urf="http://schema.ogf.org/urf/2003/09/urf"><urf:UsageRecord><urf:RecordIdentity urf:recordId="a"/><urf:Status>Completed</urf:Status></urf:UsageRecord><urf:UsageRecord><urf:RecordIdentity urf:recordId="b"/><urf:Status>x</urf:Status><urf:Memory>0</urf:Memory></urf:UsageRecord></urf:UsageRecords>"#;
+    let path = file("ur1-two.xml", ur);
     let p = path.to_str().unwrap();
     let (code, out, _) = run(
         &["validate", "--profile", "strict", "--output", "json", p],

@@ -1,12 +1,12 @@
 //! Built-in XML Schema validation of the record documents (no libxml2 at run time).
 //!
-//! The schemas of the record formats are written out in Rust ([`schemas`]) as element
+//! The schemas of the record formats are written out in Rust (`src/xsd/schemas.rs`) as element
 //! declarations with content-model particles, attribute declarations and simple types — the
 //! subset of XML Schema 1.0 those schemas use: sequences and choices with `minOccurs` /
 //! `maxOccurs` (nested, unbounded), element references, local elements, substitution groups with
-//! abstract heads, `xsd:any` wildcards (`##any`, `##other`; strict, lax, skip), mixed content,
+//! abstract heads, `xsd:any` wildcards (`##any`, `##other`, lax processing), mixed content,
 //! simple content with attributes, qualified and unqualified attributes, and the facets of
-//! [`simple`].
+//! `src/xsd/simple.rs`.
 //!
 //! Each complex type's content model is compiled once into a Glushkov position automaton
 //! (bounded repetitions unrolled, unbounded ones looped) and documents are checked in one
@@ -304,7 +304,7 @@ pub(crate) struct Compiled {
     records: &'static [QName],
 }
 
-/// A schema that cannot be compiled (a defect of the tables in [`schemas`], caught by tests).
+/// A schema that cannot be compiled (a defect of the tables in `schemas.rs`, caught by tests).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SchemaError(String);
 

@@ -419,7 +419,7 @@ fn date_time(v: &str) -> bool {
 /// of four, padding only at the end (Part 2 §3.2.16).
 fn base64(v: &str) -> bool {
     let chars: Vec<u8> = v.bytes().filter(|b| *b != b' ').collect();
-    if chars.len() % 4 != 0 {
+    if !chars.len().is_multiple_of(4) {
         return false;
     }
     let pad = chars.iter().rev().take_while(|b| **b == b'=').count();
