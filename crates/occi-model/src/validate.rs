@@ -1,0 +1,560 @@
+//! Validation of entity instances against a [`Model`]: a report with every finding.
+
+use crate::attribute::ValueProblem;
+use crate::{
+    AttributeName, AttributeValue, CategoryId, Entity, Model, TemplateFamily, ids,
+};
+use std::fmt;
+
+/// What the entity being validated is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Operation<'a> {
+    /// A client's creation request: required attributes must be given unless the server
+    /// supplies them (immutable) or a default is in force; immutable attributes must not be
+    /// given (GFD.221 §4.1).
+    Create,
+    /// The full state of an existing instance (a server's rendering): every required attribute
+    /// must be present.
+    Instance,
+    /// The new state of an instance after a client's update of `previous`: the kind and id
+    /// must not change, nor any immutable attribute; required attributes as for `Create`.
+    Update {
+        /// The state before the update.
+        previous: &'a Entity,
+    },
+}
+
+/// What to do with categories and attributes the model does not define.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UnknownCategories {
+    /// They are errors (strict, the default).
+    #[default]
+    Reject,
+    /// They are kept untouched and reported as notices: for middleware that passes entities
+    /// through to a server with a richer model.
+    Preserve,
+}
+
+/// Options of [`Model::validate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ValidationOptions {
+    /// Unknown kinds, mixins, target kinds and attributes: rejected or preserved.
+    pub unknown_categories: UnknownCategories,
+}
+
+impl ValidationOptions {
+    /// Sets the unknown-category policy.
+    #[must_use]
+    pub const fn with_unknown_categories(mut self, policy: UnknownCategories) -> Self {
+        self.unknown_categories = policy;
+        self
+    }
+}
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Severity {
+    /// The entity is invalid.
+    Error,
+    /// Allowed, but probably not what was meant.
+    Warning,
+    /// For information (something preserved without validation).
+    Notice,
+}
+
+/// The stable code of a finding. [`Code::as_str`] gives its kebab-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// The kind is not registered.
+    UnknownKind,
+    /// The kind is `core#entity`, which cannot be instantiated (GFD.221 §4.5.1).
+    AbstractKind,
+    /// A resource with a link kind or a link with a resource kind.
+    WrongEntityType,
+    /// A mixin is not registered.
+    UnknownMixin,
+    /// A mixin is listed twice.
+    DuplicateMixin,
+    /// A mixin's `applies` excludes the entity's kind (GFD.221 §4.2.4).
+    MixinNotApplicable,
+    /// More than one template of the same family (GFD.224 §3.5; GFD.222 R0302).
+    TemplateConflict,
+    /// An attribute no category of the entity defines.
+    UnknownAttribute,
+    /// A required attribute is missing.
+    MissingRequiredAttribute,
+    /// A value of the wrong type.
+    TypeMismatch,
+    /// A string outside its enumeration.
+    NotInEnumeration,
+    /// A string that does not match its pattern.
+    PatternMismatch,
+    /// A number outside its range, or not finite.
+    OutOfRange,
+    /// A string that is not the URI or address its type requires.
+    InvalidFormat,
+    /// A client gave an immutable attribute at creation (GFD.221 §4.1).
+    ImmutableAttributeSet,
+    /// An update changed an immutable attribute (GFD.221 §4.1).
+    ImmutableAttributeChanged,
+    /// An update changed the kind (GFD.221 §4.2.3: the association is for life).
+    KindChanged,
+    /// An update changed the identifier.
+    IdChanged,
+    /// A link's target kind is not registered.
+    UnknownTargetKind,
+    /// An unknown category kept under [`UnknownCategories::Preserve`].
+    PreservedCategory,
+    /// An unknown attribute kept under [`UnknownCategories::Preserve`].
+    PreservedAttribute,
+}
+
+impl Code {
+    /// The code's stable name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::UnknownKind => "unknown-kind",
+            Self::AbstractKind => "abstract-kind",
+            Self::WrongEntityType => "wrong-entity-type",
+            Self::UnknownMixin => "unknown-mixin",
+            Self::DuplicateMixin => "duplicate-mixin",
+            Self::MixinNotApplicable => "mixin-not-applicable",
+            Self::TemplateConflict => "template-conflict",
+            Self::UnknownAttribute => "unknown-attribute",
+            Self::MissingRequiredAttribute => "missing-required-attribute",
+            Self::TypeMismatch => "type-mismatch",
+            Self::NotInEnumeration => "not-in-enumeration",
+            Self::PatternMismatch => "pattern-mismatch",
+            Self::OutOfRange => "out-of-range",
+            Self::InvalidFormat => "invalid-format",
+            Self::ImmutableAttributeSet => "immutable-attribute-set",
+            Self::ImmutableAttributeChanged => "immutable-attribute-changed",
+            Self::KindChanged => "kind-changed",
+            Self::IdChanged => "id-changed",
+            Self::UnknownTargetKind => "unknown-target-kind",
+            Self::PreservedCategory => "preserved-category",
+            Self::PreservedAttribute => "preserved-attribute",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding of a validation.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Finding {
+    /// What was found.
+    pub code: Code,
+    /// How bad it is.
+    pub severity: Severity,
+    /// Where in the entity: empty for the entity itself, `/links/N` for its N-th link.
+    pub path: String,
+    /// The category concerned (the kind, a mixin, or the category defining the attribute).
+    pub category: Option<CategoryId>,
+    /// The attribute concerned.
+    pub attribute: Option<AttributeName>,
+    /// A human-readable explanation.
+    pub message: String,
+}
+
+impl Finding {
+    /// Whether this finding makes the entity invalid.
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(a) = &self.attribute {
+            write!(f, " (attribute {a})")?;
+        } else if let Some(c) = &self.category {
+            write!(f, " (category {c})")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, " at {}", self.path)?;
+        }
+        Ok(())
+    }
+}
+
+/// Every finding of one validation.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Report {
+    /// The findings, in the order they were made.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Whether no finding is an error.
+    #[must_use]
+    pub fn is_valid(&self) -> bool {
+        !self.findings.iter().any(Finding::is_error)
+    }
+
+    /// The error findings.
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.is_error())
+    }
+
+    /// Whether some finding has `code`.
+    #[must_use]
+    pub fn has(&self, code: Code) -> bool {
+        self.findings.iter().any(|f| f.code == code)
+    }
+
+    /// The codes of the findings, in order.
+    #[must_use]
+    pub fn codes(&self) -> Vec<Code> {
+        self.findings.iter().map(|f| f.code).collect()
+    }
+}
+
+struct Ctx<'a> {
+    path: String,
+    options: &'a ValidationOptions,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    fn push(
+        &mut self,
+        code: Code,
+        severity: Severity,
+        category: Option<&CategoryId>,
+        attribute: Option<&AttributeName>,
+        message: String,
+    ) {
+        self.findings.push(Finding {
+            code,
+            severity,
+            path: self.path.clone(),
+            category: category.cloned(),
+            attribute: attribute.cloned(),
+            message,
+        });
+    }
+
+    fn unknown(&self, reject: Code, preserve: Code) -> (Code, Severity) {
+        match self.options.unknown_categories {
+            UnknownCategories::Reject => (reject, Severity::Error),
+            UnknownCategories::Preserve => (preserve, Severity::Notice),
+        }
+    }
+}
+
+/// The `occi.core.*` attributes that are fields of [`Resource`](crate::Resource) and
+/// [`Link`](crate::Link), with their value in `entity`.
+fn core_field(entity: &Entity, name: &str) -> Option<Option<AttributeValue>> {
+    let s = |v: &str| Some(AttributeValue::String(v.to_owned()));
+    Some(match (name, entity) {
+        ("occi.core.id", e) => s(e.id().as_str()),
+        ("occi.core.title", e) => e.title().and_then(s),
+        ("occi.core.summary", Entity::Resource(r)) => r.summary.as_deref().and_then(s),
+        ("occi.core.source", Entity::Link(l)) => s(l.source.as_str()),
+        ("occi.core.target", Entity::Link(l)) => s(l.target.as_str()),
+        ("occi.core.target.kind", Entity::Link(l)) => {
+            l.target_kind.as_ref().and_then(|k| s(k.as_str()))
+        }
+        _ => return None,
+    })
+}
+
+fn problem_code(p: &ValueProblem) -> Code {
+    match p {
+        ValueProblem::Type(_) => Code::TypeMismatch,
+        ValueProblem::NotInEnumeration => Code::NotInEnumeration,
+        ValueProblem::Pattern => Code::PatternMismatch,
+        ValueProblem::Range => Code::OutOfRange,
+        ValueProblem::Format(_) => Code::InvalidFormat,
+    }
+}
+
+impl Model {
+    /// Validates an entity (and, for a resource, its links) against the registry, for the
+    /// given operation; the report holds every finding.
+    ///
+    /// Checks: the kind exists, is not abstract and suits the entity type; the mixins exist,
+    /// apply to the kind, appear once, and hold at most one template per family; every
+    /// attribute is defined by the kind or the mixins' dependency closure, typed and within
+    /// its enumeration, pattern and range; required attributes are present; immutable
+    /// attributes are neither set on creation nor changed on update; the kind and id do not
+    /// change on update.
+    ///
+    /// ```
+    /// use occi_model::{Model, OcciVersion, Operation, Resource, ValidationOptions, ids};
+    /// let model = Model::infrastructure(OcciVersion::V1_2);
+    /// let vm = Resource::new(ids::COMPUTE.parse()?)
+    ///     .with_attribute("occi.compute.cores".parse()?, 2)
+    ///     .with_attribute("occi.compute.architecture".parse()?, "arm64");
+    /// let report = model.validate(&vm.into(), Operation::Create, &ValidationOptions::default());
+    /// assert_eq!(report.codes().iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["not-in-enumeration"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn validate(
+        &self,
+        entity: &Entity,
+        operation: Operation<'_>,
+        options: &ValidationOptions,
+    ) -> Report {
+        let mut findings = Vec::new();
+        let mut ctx = Ctx {
+            path: String::new(),
+            options,
+            findings: &mut findings,
+        };
+        self.validate_entity(entity, operation, &mut ctx);
+        if let Entity::Resource(r) = entity {
+            let previous_links = match operation {
+                Operation::Update {
+                    previous: Entity::Resource(p),
+                } => Some(&p.links),
+                _ => None,
+            };
+            for (i, link) in r.links.iter().enumerate() {
+                let link_entity = Entity::Link(link.clone());
+                let previous = previous_links
+                    .and_then(|ls| ls.iter().find(|l| l.id == link.id))
+                    .map(|l| Entity::Link(l.clone()));
+                let op = match (&operation, &previous) {
+                    (Operation::Update { .. }, Some(p)) => Operation::Update { previous: p },
+                    (Operation::Instance, _) => Operation::Instance,
+                    _ => Operation::Create,
+                };
+                let mut ctx = Ctx {
+                    path: format!("/links/{i}"),
+                    options,
+                    findings: &mut findings,
+                };
+                self.validate_entity(&link_entity, op, &mut ctx);
+            }
+        }
+        Report { findings }
+    }
+
+    fn validate_entity(&self, entity: &Entity, operation: Operation<'_>, ctx: &mut Ctx<'_>) {
+        let kind_id = entity.kind();
+        if let Operation::Update { previous } = operation {
+            if previous.kind() != kind_id {
+                ctx.push(
+                    Code::KindChanged,
+                    Severity::Error,
+                    Some(kind_id),
+                    None,
+                    format!("the kind was {} and cannot change", previous.kind()),
+                );
+            }
+            if previous.id() != entity.id() {
+                ctx.push(
+                    Code::IdChanged,
+                    Severity::Error,
+                    None,
+                    None,
+                    format!("the id was {} and cannot change", previous.id()),
+                );
+            }
+        }
+        let Some(kind) = self.kind(kind_id.as_str()) else {
+            let (code, severity) = ctx.unknown(Code::UnknownKind, Code::PreservedCategory);
+            ctx.push(
+                code,
+                severity,
+                Some(kind_id),
+                None,
+                "kind not defined by the model".to_owned(),
+            );
+            return;
+        };
+        if kind.id == ids::ENTITY {
+            ctx.push(
+                Code::AbstractKind,
+                Severity::Error,
+                Some(kind_id),
+                None,
+                "the entity kind cannot be instantiated".to_owned(),
+            );
+        } else {
+            let (wanted, what) = if entity.is_link() {
+                (ids::LINK, "a link")
+            } else {
+                (ids::RESOURCE, "a resource")
+            };
+            if !self.is_kind_of(kind_id.as_str(), wanted) {
+                ctx.push(
+                    Code::WrongEntityType,
+                    Severity::Error,
+                    Some(kind_id),
+                    None,
+                    format!("kind is not the kind of {what}"),
+                );
+            }
+        }
+
+        // Mixins.
+        let mut known: Vec<&CategoryId> = Vec::with_capacity(entity.mixins().len());
+        let mut families: Vec<(TemplateFamily, &CategoryId)> = Vec::new();
+        for (i, m) in entity.mixins().iter().enumerate() {
+            if entity.mixins().get(..i).is_some_and(|before| before.contains(m)) {
+                ctx.push(
+                    Code::DuplicateMixin,
+                    Severity::Warning,
+                    Some(m),
+                    None,
+                    "mixin listed more than once".to_owned(),
+                );
+                continue;
+            }
+            if self.mixin(m.as_str()).is_none() {
+                let (code, severity) = ctx.unknown(Code::UnknownMixin, Code::PreservedCategory);
+                ctx.push(
+                    code,
+                    severity,
+                    Some(m),
+                    None,
+                    "mixin not defined by the model".to_owned(),
+                );
+                continue;
+            }
+            known.push(m);
+            if !self.mixin_applies_to(m.as_str(), kind_id.as_str()) {
+                ctx.push(
+                    Code::MixinNotApplicable,
+                    Severity::Error,
+                    Some(m),
+                    None,
+                    format!("mixin does not apply to {kind_id}"),
+                );
+            }
+            if *m != ids::OS_TPL
+                && *m != ids::RESOURCE_TPL
+                && let Some(f) = self.template_family(m.as_str())
+            {
+                if let Some((_, first)) = families.iter().find(|(g, _)| *g == f) {
+                    ctx.push(
+                        Code::TemplateConflict,
+                        Severity::Error,
+                        Some(m),
+                        None,
+                        format!("a second {} template besides {first}", f.as_str()),
+                    );
+                } else {
+                    families.push((f, m));
+                }
+            }
+        }
+
+        // Attributes.
+        let effective = self.effective_attributes(kind_id.as_str(), &known);
+        for (name, value) in entity.attributes() {
+            let Some(e) = effective.iter().find(|e| e.definition.name == *name) else {
+                let (code, severity) =
+                    ctx.unknown(Code::UnknownAttribute, Code::PreservedAttribute);
+                ctx.push(
+                    code,
+                    severity,
+                    None,
+                    Some(name),
+                    "attribute not defined by the kind or mixins".to_owned(),
+                );
+                continue;
+            };
+            if let Err(p) = e.definition.check(value) {
+                ctx.push(
+                    problem_code(&p),
+                    Severity::Error,
+                    Some(e.defined_by),
+                    Some(name),
+                    format!("{p}: {value}"),
+                );
+            }
+            if operation == Operation::Create && !e.definition.mutable {
+                ctx.push(
+                    Code::ImmutableAttributeSet,
+                    Severity::Error,
+                    Some(e.defined_by),
+                    Some(name),
+                    "a client cannot set an immutable attribute".to_owned(),
+                );
+            }
+        }
+        for e in &effective {
+            let name = &e.definition.name;
+            let (present, value) = match core_field(entity, name.as_str()) {
+                Some(v) => (v.is_some(), v),
+                None => (entity.attributes().contains_key(name.as_str()), None),
+            };
+            if let Some(v) = &value
+                && let Err(p) = e.definition.check(v)
+            {
+                ctx.push(
+                    problem_code(&p),
+                    Severity::Error,
+                    Some(e.defined_by),
+                    Some(name),
+                    format!("{p}: {v}"),
+                );
+            }
+            if e.definition.required && !present {
+                let exempt = match operation {
+                    Operation::Instance => false,
+                    Operation::Create | Operation::Update { .. } => {
+                        !e.definition.mutable || e.default.is_some()
+                    }
+                };
+                if !exempt {
+                    ctx.push(
+                        Code::MissingRequiredAttribute,
+                        Severity::Error,
+                        Some(e.defined_by),
+                        Some(name),
+                        "required attribute missing".to_owned(),
+                    );
+                }
+            }
+            if let Operation::Update { previous } = operation
+                && !e.definition.mutable
+                && core_field(entity, name.as_str()).is_none()
+            {
+                let before = previous.attributes().get(name.as_str());
+                let after = entity.attributes().get(name.as_str());
+                if after.is_some() && before != after {
+                    ctx.push(
+                        Code::ImmutableAttributeChanged,
+                        Severity::Error,
+                        Some(e.defined_by),
+                        Some(name),
+                        "a client cannot change an immutable attribute".to_owned(),
+                    );
+                }
+            }
+        }
+        if let Entity::Link(l) = entity
+            && let Some(t) = &l.target_kind
+            && self.kind(t.as_str()).is_none()
+        {
+            let (code, severity) = ctx.unknown(Code::UnknownTargetKind, Code::PreservedCategory);
+            ctx.push(
+                code,
+                severity,
+                Some(t),
+                None,
+                "target kind not defined by the model".to_owned(),
+            );
+        }
+    }
+}
