@@ -552,10 +552,7 @@ mod tests {
         let mac = def(AttributeType::String)
             .with_pattern("^([0-9a-fA-F]{2}[:-]){5}([0-9a-fA-F]{2})$".parse().unwrap());
         assert!(mac.check(&"00:1A:2b:3c:4d:5e".into()).is_ok());
-        assert_eq!(
-            mac.check(&"00:1A:2b".into()),
-            Err(ValueProblem::Pattern)
-        );
+        assert_eq!(mac.check(&"00:1A:2b".into()), Err(ValueProblem::Pattern));
         // POSIX classes as rOCCI writes them.
         let id = def(AttributeType::String)
             .with_pattern("^[[:alnum:]]([[:alnum:]]|-|_)*$".parse().unwrap());

@@ -7,8 +7,8 @@
 
 use crate::state::{StateMachine, Transition};
 use crate::{
-    Action, AttributeDefinition, AttributeName, AttributeType as T, CategoryId,
-    Kind, Mixin, Model, OcciVersion,
+    Action, AttributeDefinition, AttributeName, AttributeType as T, CategoryId, Kind, Mixin, Model,
+    OcciVersion,
 };
 
 /// Type identifiers of the built-in categories, for look-ups
@@ -77,13 +77,17 @@ pub mod ids {
     pub const STORAGE_RESIZE: &str =
         "http://schemas.ogf.org/occi/infrastructure/storage/action#resize";
     /// The scheme of the CRTP templates (GFD.222 §2.1).
-    pub const CRTP_SCHEME: &str = "http://schemas.ogf.org/occi/infrastructure/compute/template/1.1#";
+    pub const CRTP_SCHEME: &str =
+        "http://schemas.ogf.org/occi/infrastructure/compute/template/1.1#";
     /// CRTP `small` (1 core, 1 GiB, 10 GiB ephemeral).
-    pub const CRTP_SMALL: &str = "http://schemas.ogf.org/occi/infrastructure/compute/template/1.1#small";
+    pub const CRTP_SMALL: &str =
+        "http://schemas.ogf.org/occi/infrastructure/compute/template/1.1#small";
     /// EGI FedCloud availability zones (provider zones depend on it).
-    pub const AVAILABILITY_ZONE: &str = "http://fedcloud.egi.eu/occi/infrastructure#availability_zone";
+    pub const AVAILABILITY_ZONE: &str =
+        "http://fedcloud.egi.eu/occi/infrastructure#availability_zone";
     /// OpenStack (ooi) SSH public key mixin.
-    pub const OPENSTACK_PUBLIC_KEY: &str = "http://schemas.openstack.org/instance/credentials#public_key";
+    pub const OPENSTACK_PUBLIC_KEY: &str =
+        "http://schemas.openstack.org/instance/credentials#public_key";
     /// OpenStack (ooi) user-data mixin.
     pub const OPENSTACK_USER_DATA: &str = "http://schemas.openstack.org/compute/instance#user_data";
     /// rOCCI `infrastructure_ext`: IP reservation kind.
@@ -248,7 +252,9 @@ impl Model {
         if v12 {
             self.insert_action(
                 Action::new(cid(&format!("{ca}save")))
-                    .with_title("Save an independent copy of the compute instance as an OS template")
+                    .with_title(
+                        "Save an independent copy of the compute instance as an OS template",
+                    )
                     .with_attribute(method(&["hot", "deferred"], "Save method"))
                     .with_attribute(
                         attr("name", T::String)
@@ -390,9 +396,12 @@ impl Model {
                     .with_description("IP address of the gateway"),
             )
             .with_attribute(
-                attr("occi.network.allocation", T::enumeration(&["dynamic", "static"]))
-                    .with_mutable(true)
-                    .with_description("Address allocation mechanism"),
+                attr(
+                    "occi.network.allocation",
+                    T::enumeration(&["dynamic", "static"]),
+                )
+                .with_mutable(true)
+                .with_description("Address allocation mechanism"),
             );
         if v12 {
             ipnetwork = ipnetwork.with_applies(cid(ids::NETWORK));
@@ -428,7 +437,9 @@ impl Model {
         let states: &[&str] = if v12 {
             &["online", "offline", "error"]
         } else {
-            &["online", "offline", "backup", "snapshot", "resize", "degraded"]
+            &[
+                "online", "offline", "backup", "snapshot", "resize", "degraded",
+            ]
         };
         let mut storage = Kind::new(cid(ids::STORAGE))
             .with_title("Storage Resource")
@@ -493,7 +504,6 @@ impl Model {
             .with_attribute(with_pattern(
                 attr("occi.networkinterface.mac", T::String)
                     .with_mutable(true)
-                    .with_required(true)
                     .with_description("MAC address of the link's device interface"),
                 "^([0-9a-fA-F]{2}[:-]){5}([0-9a-fA-F]{2})$",
             ))
@@ -508,7 +518,6 @@ impl Model {
             .with_attribute(
                 attr("occi.networkinterface.address", T::Cidr)
                     .with_mutable(true)
-                    .with_required(true)
                     .with_description("IP address of the link, optionally with its prefix"),
             )
             .with_attribute(
@@ -522,7 +531,6 @@ impl Model {
                     T::enumeration(&["dynamic", "static"]),
                 )
                 .with_mutable(true)
-                .with_required(true)
                 .with_description("Address allocation mechanism"),
             );
         if v12 {
@@ -536,7 +544,6 @@ impl Model {
             .with_attribute(
                 attr("occi.storagelink.deviceid", T::String)
                     .with_mutable(true)
-                    .with_required(true)
                     .with_description("Device identifier as the provider defines it"),
             )
             .with_attribute(
@@ -630,9 +637,27 @@ impl Model {
             ("small", "Small compute instance", 1, 1.0, 10.0),
             ("medium", "Medium compute instance", 2, 2.0, 20.0),
             ("large", "Large compute instance", 4, 4.0, 40.0),
-            ("mem_small", "Small memory-intensive compute instance", 1, 4.0, 10.0),
-            ("mem_medium", "Medium memory-intensive compute instance", 2, 8.0, 20.0),
-            ("mem_large", "Large memory-intensive compute instance", 4, 16.0, 40.0),
+            (
+                "mem_small",
+                "Small memory-intensive compute instance",
+                1,
+                4.0,
+                10.0,
+            ),
+            (
+                "mem_medium",
+                "Medium memory-intensive compute instance",
+                2,
+                8.0,
+                20.0,
+            ),
+            (
+                "mem_large",
+                "Large memory-intensive compute instance",
+                4,
+                16.0,
+                40.0,
+            ),
         ];
         for (term, title, cores, memory, ephemeral) in templates {
             self.insert_mixin(
@@ -660,7 +685,6 @@ impl Model {
                     .with_attribute(
                         attr("occi.compute.ephemeral_storage.deviceid", T::String)
                             .with_mutable(true)
-                            .with_required(true)
                             .with_description("Device id of the ephemeral storage in the guest"),
                     ),
             );
@@ -745,7 +769,9 @@ impl Model {
             &["active", "inactive"]
         };
         let ia = "http://schemas.ogf.org/occi/infrastructure/ipreservation/action#";
-        self.insert_action(Action::new(cid(&format!("{ia}up"))).with_title("Activate the reservation"));
+        self.insert_action(
+            Action::new(cid(&format!("{ia}up"))).with_title("Activate the reservation"),
+        );
         self.insert_action(
             Action::new(cid(&format!("{ia}down"))).with_title("Deactivate the reservation"),
         );
@@ -859,5 +885,570 @@ impl Model {
             }
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AttributeValue, CategoryClass};
+    use OcciVersion::{V1_1, V1_2};
+
+    fn all_models() -> Vec<(&'static str, Model)> {
+        let mut out = Vec::new();
+        for v in [V1_1, V1_2] {
+            out.push(("core", Model::core(v)));
+            out.push(("infrastructure", Model::infrastructure(v)));
+            out.push(("crtp", Model::infrastructure(v).with_crtp()));
+            out.push(("egi", Model::infrastructure(v).with_egi_extensions()));
+            out.push(("all", Model::core(v).with_crtp().with_egi_extensions()));
+            out.push((
+                "twice",
+                Model::infrastructure(v)
+                    .with_egi_extensions()
+                    .with_egi_extensions()
+                    .with_crtp()
+                    .with_crtp(),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn every_built_in_set_is_consistent() {
+        for (name, m) in all_models() {
+            m.verify()
+                .unwrap_or_else(|e| panic!("{name} {}: {e}", m.version()));
+        }
+    }
+
+    #[test]
+    fn category_counts() {
+        // (model, version, kinds, mixins, actions)
+        let cases = [
+            ("core", V1_1, 3, 0, 0),
+            ("core", V1_2, 3, 0, 0),
+            ("infrastructure", V1_1, 8, 4, 11),
+            ("infrastructure", V1_2, 8, 6, 9),
+            ("crtp", V1_2, 8, 12, 9),
+            ("egi", V1_2, 11, 13, 15),
+            ("all", V1_2, 11, 19, 15),
+            ("twice", V1_2, 11, 19, 15),
+        ];
+        let models = all_models();
+        for (name, v, kinds, mixins, actions) in cases {
+            let m = models
+                .iter()
+                .find(|(n, m)| *n == name && m.version() == v)
+                .map(|(_, m)| m)
+                .unwrap();
+            assert_eq!(
+                (m.kinds().len(), m.mixins().len(), m.actions().len()),
+                (kinds, mixins, actions),
+                "{name} {v}"
+            );
+        }
+    }
+
+    /// Every attribute of the Infrastructure tables, with type, mutability and whether it is
+    /// in the 1.1 and 1.2 documents.
+    #[test]
+    fn infrastructure_attribute_tables() {
+        // (category, attribute, json type, mutable, required, in 1.1, in 1.2)
+        let cases = [
+            (
+                ids::COMPUTE,
+                "occi.compute.architecture",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::COMPUTE,
+                "occi.compute.cores",
+                "integer",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::COMPUTE,
+                "occi.compute.hostname",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::COMPUTE,
+                "occi.compute.share",
+                "integer",
+                true,
+                false,
+                false,
+                true,
+            ),
+            (
+                ids::COMPUTE,
+                "occi.compute.speed",
+                "number",
+                true,
+                false,
+                true,
+                false,
+            ),
+            (
+                ids::COMPUTE,
+                "occi.compute.memory",
+                "number",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::COMPUTE,
+                "occi.compute.state",
+                "string",
+                false,
+                true,
+                true,
+                true,
+            ),
+            (
+                ids::COMPUTE,
+                "occi.compute.state.message",
+                "string",
+                false,
+                false,
+                false,
+                true,
+            ),
+            (
+                ids::NETWORK,
+                "occi.network.vlan",
+                "integer",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::NETWORK,
+                "occi.network.label",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::NETWORK,
+                "occi.network.state",
+                "string",
+                false,
+                true,
+                true,
+                true,
+            ),
+            (
+                ids::NETWORK,
+                "occi.network.state.message",
+                "string",
+                false,
+                false,
+                false,
+                true,
+            ),
+            (
+                ids::IPNETWORK,
+                "occi.network.address",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::IPNETWORK,
+                "occi.network.gateway",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::IPNETWORK,
+                "occi.network.allocation",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::STORAGE,
+                "occi.storage.size",
+                "number",
+                true,
+                true,
+                true,
+                true,
+            ),
+            (
+                ids::STORAGE,
+                "occi.storage.state",
+                "string",
+                false,
+                true,
+                true,
+                true,
+            ),
+            (
+                ids::STORAGE,
+                "occi.storage.state.message",
+                "string",
+                false,
+                false,
+                false,
+                true,
+            ),
+            (
+                ids::NETWORKINTERFACE,
+                "occi.networkinterface.interface",
+                "string",
+                false,
+                true,
+                true,
+                true,
+            ),
+            (
+                ids::NETWORKINTERFACE,
+                "occi.networkinterface.mac",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::NETWORKINTERFACE,
+                "occi.networkinterface.state",
+                "string",
+                false,
+                true,
+                true,
+                true,
+            ),
+            (
+                ids::NETWORKINTERFACE,
+                "occi.networkinterface.state.message",
+                "string",
+                false,
+                false,
+                false,
+                true,
+            ),
+            (
+                ids::IPNETWORKINTERFACE,
+                "occi.networkinterface.address",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::IPNETWORKINTERFACE,
+                "occi.networkinterface.gateway",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::IPNETWORKINTERFACE,
+                "occi.networkinterface.allocation",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::STORAGELINK,
+                "occi.storagelink.deviceid",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::STORAGELINK,
+                "occi.storagelink.mountpoint",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::STORAGELINK,
+                "occi.storagelink.state",
+                "string",
+                false,
+                true,
+                true,
+                true,
+            ),
+            (
+                ids::STORAGELINK,
+                "occi.storagelink.state.message",
+                "string",
+                false,
+                false,
+                false,
+                true,
+            ),
+            (
+                ids::SSH_KEY,
+                "occi.credentials.ssh.publickey",
+                "string",
+                true,
+                true,
+                false,
+                true,
+            ),
+            (
+                ids::USER_DATA,
+                "occi.compute.userdata",
+                "string",
+                true,
+                true,
+                false,
+                true,
+            ),
+            (
+                ids::ENTITY,
+                "occi.core.id",
+                "string",
+                false,
+                true,
+                true,
+                true,
+            ),
+            (
+                ids::ENTITY,
+                "occi.core.title",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::RESOURCE,
+                "occi.core.summary",
+                "string",
+                true,
+                false,
+                true,
+                true,
+            ),
+            (
+                ids::LINK,
+                "occi.core.source",
+                "string",
+                true,
+                true,
+                true,
+                true,
+            ),
+            (
+                ids::LINK,
+                "occi.core.target",
+                "string",
+                true,
+                true,
+                true,
+                true,
+            ),
+            (
+                ids::LINK,
+                "occi.core.target.kind",
+                "string",
+                true,
+                false,
+                false,
+                true,
+            ),
+        ];
+        for v in [V1_1, V1_2] {
+            let m = Model::infrastructure(v);
+            for (cat, name, json, mutable, required, in11, in12) in cases {
+                let expected = if v == V1_1 { in11 } else { in12 };
+                let def = m
+                    .category(cat)
+                    .and_then(|c| c.attributes().iter().find(|a| a.name == name));
+                assert_eq!(def.is_some(), expected, "{v} {cat} {name}");
+                if let Some(d) = def {
+                    assert_eq!(
+                        (d.attr_type.json_type(), d.mutable, d.required),
+                        (json, mutable, required),
+                        "{v} {name}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn enumerations_per_version() {
+        let values = |m: &Model, kind: &str, name: &str| match &m
+            .kind(kind)
+            .and_then(|k| k.attribute(name))
+            .map(|a| a.attr_type.clone())
+        {
+            Some(T::Enum(v)) => v.join(" "),
+            other => format!("{other:?}"),
+        };
+        let m11 = Model::infrastructure(V1_1);
+        let m12 = Model::infrastructure(V1_2);
+        assert_eq!(
+            values(&m11, ids::COMPUTE, "occi.compute.state"),
+            "active inactive suspended"
+        );
+        assert_eq!(
+            values(&m12, ids::COMPUTE, "occi.compute.state"),
+            "active inactive suspended error"
+        );
+        assert_eq!(
+            values(&m11, ids::STORAGE, "occi.storage.state"),
+            "online offline backup snapshot resize degraded"
+        );
+        assert_eq!(
+            values(&m12, ids::STORAGE, "occi.storage.state"),
+            "online offline error"
+        );
+        assert_eq!(
+            values(&m12, ids::COMPUTE, "occi.compute.architecture"),
+            "x86 x64"
+        );
+        let method = |m: &Model, action: &str| match m
+            .action(action)
+            .and_then(|a| a.attribute("method"))
+            .map(|a| a.attr_type.clone())
+        {
+            Some(T::Enum(v)) => v.join(" "),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(method(&m12, ids::COMPUTE_STOP), "graceful acpioff poweroff");
+        assert_eq!(method(&m12, ids::COMPUTE_RESTART), "graceful warm cold");
+        assert_eq!(method(&m12, ids::COMPUTE_SUSPEND), "hibernate suspend");
+        assert_eq!(method(&m12, ids::COMPUTE_SAVE), "hot deferred");
+        assert!(m11.action(ids::COMPUTE_SAVE).is_none());
+        assert!(m12.action(ids::STORAGE_RESIZE).is_none());
+        assert!(
+            m11.action(ids::STORAGE_RESIZE)
+                .and_then(|a| a.attribute("size"))
+                .is_some_and(|s| s.required)
+        );
+    }
+
+    #[test]
+    fn crtp_templates() {
+        let m = Model::infrastructure(V1_2).with_crtp();
+        // (term, cores, memory GiB, ephemeral GiB)
+        let cases = [
+            ("small", 1, 1.0, 10.0),
+            ("medium", 2, 2.0, 20.0),
+            ("large", 4, 4.0, 40.0),
+            ("mem_small", 1, 4.0, 10.0),
+            ("mem_medium", 2, 8.0, 20.0),
+            ("mem_large", 4, 16.0, 40.0),
+        ];
+        for (term, cores, memory, ephemeral) in cases {
+            let id = format!("{}{term}", ids::CRTP_SCHEME);
+            let mixin = m.mixin(&id).unwrap();
+            assert_eq!(mixin.depends, [ids::RESOURCE_TPL]);
+            assert_eq!(
+                m.template_family(&id),
+                Some(crate::TemplateFamily::Resource)
+            );
+            assert!(m.mixin_applies_to(&id, ids::COMPUTE));
+            assert!(!m.mixin_applies_to(&id, ids::STORAGE));
+            let default = |a: &str| mixin.attribute(a).and_then(|d| d.default.clone());
+            assert_eq!(
+                default("occi.compute.cores"),
+                Some(AttributeValue::Integer(cores))
+            );
+            assert_eq!(
+                default("occi.compute.memory"),
+                Some(AttributeValue::Number(memory))
+            );
+            assert_eq!(
+                default("occi.compute.ephemeral_storage.size"),
+                Some(AttributeValue::Number(ephemeral))
+            );
+            // The template's default wins over the kind's (none) in the effective attributes.
+            let eff = m.effective_attributes(ids::COMPUTE, &[id.as_str()]);
+            let cores_eff = eff
+                .iter()
+                .find(|e| e.definition.name == "occi.compute.cores")
+                .unwrap();
+            assert_eq!(cores_eff.defined_by, ids::COMPUTE);
+            assert_eq!(
+                cores_eff.default.map(|(d, by)| (d.clone(), by.as_str())),
+                Some((AttributeValue::Integer(cores), id.as_str()))
+            );
+        }
+    }
+
+    #[test]
+    fn egi_extensions() {
+        let m = Model::infrastructure(V1_2).with_egi_extensions();
+        for (id, class) in [
+            (ids::AVAILABILITY_ZONE, CategoryClass::Mixin),
+            (ids::OPENSTACK_PUBLIC_KEY, CategoryClass::Mixin),
+            (ids::OPENSTACK_USER_DATA, CategoryClass::Mixin),
+            (ids::IPRESERVATION, CategoryClass::Kind),
+            (ids::SECURITYGROUP, CategoryClass::Kind),
+            (ids::SECURITYGROUPLINK, CategoryClass::Kind),
+            (
+                "http://schemas.fedcloud.egi.eu/occi/infrastructure/compute#default_connectivity",
+                CategoryClass::Mixin,
+            ),
+            (
+                "http://schemas.fedcloud.egi.eu/occi/infrastructure/network#nat_net",
+                CategoryClass::Mixin,
+            ),
+            (
+                "http://schemas.ogf.org/occi/infrastructure/networkinterface/action#up",
+                CategoryClass::Action,
+            ),
+            (
+                "http://schemas.ogf.org/occi/infrastructure/storagelink/action#offline",
+                CategoryClass::Action,
+            ),
+        ] {
+            assert_eq!(m.category(id).map(|c| c.class()), Some(class), "{id}");
+        }
+        assert!(m.is_kind_of(ids::IPRESERVATION, ids::NETWORK));
+        assert_eq!(m.kind_actions(ids::NETWORKINTERFACE).len(), 2);
+        // The scheme and term split is kept for look-ups by parts.
+        assert!(
+            m.category_by_parts(
+                "http://fedcloud.egi.eu/occi/infrastructure#",
+                "availability_zone"
+            )
+            .is_some()
+        );
     }
 }

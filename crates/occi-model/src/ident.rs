@@ -692,8 +692,16 @@ mod tests {
             ("a=b", false, false),
         ];
         for (input, v11, v12) in cases {
-            assert_eq!(AttributeName::parse(input, V1_1).is_ok(), v11, "1.1 {input:?}");
-            assert_eq!(AttributeName::parse(input, V1_2).is_ok(), v12, "1.2 {input:?}");
+            assert_eq!(
+                AttributeName::parse(input, V1_1).is_ok(),
+                v11,
+                "1.1 {input:?}"
+            );
+            assert_eq!(
+                AttributeName::parse(input, V1_2).is_ok(),
+                v12,
+                "1.2 {input:?}"
+            );
         }
     }
 
@@ -750,7 +758,11 @@ mod tests {
 
     #[test]
     fn schemes_and_entity_ids() {
-        assert!("http://schemas.ogf.org/occi/core#".parse::<Scheme>().is_ok());
+        assert!(
+            "http://schemas.ogf.org/occi/core#"
+                .parse::<Scheme>()
+                .is_ok()
+        );
         assert!(
             "http://schemas.ogf.org/occi/core#"
                 .parse::<Scheme>()

@@ -4,8 +4,8 @@
 
 use crate::state::StateMachine;
 use crate::{
-    Action, AttributeDefinition, AttributeName, AttributeValue, Category, CategoryId,
-    CategoryRef, Entity, Error, ErrorKind, Kind, Mixin, OcciVersion, Term, ids,
+    Action, AttributeDefinition, AttributeName, AttributeValue, Category, CategoryId, CategoryRef,
+    Entity, Error, ErrorKind, Kind, Mixin, OcciVersion, Term, ids,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -201,9 +201,8 @@ impl Model {
         if id.is_reserved() && !self.allow_reserved {
             return Err(Error::at_category(ErrorKind::ReservedScheme, id));
         }
-        Term::parse(id.term(), self.version).map_err(|e| {
-            Error::at_category(e.kind().clone(), id)
-        })?;
+        Term::parse(id.term(), self.version)
+            .map_err(|e| Error::at_category(e.kind().clone(), id))?;
         Ok(())
     }
 
@@ -336,7 +335,10 @@ impl Model {
     /// reserved OCCI mixins.
     pub fn unregister_mixin(&mut self, id: &str) -> Result<Mixin, Error> {
         let Some(Slot::Mixin(i)) = self.index.get(id).copied() else {
-            return Err(Error::at_category(ErrorKind::UnknownMixin(id.to_owned()), id));
+            return Err(Error::at_category(
+                ErrorKind::UnknownMixin(id.to_owned()),
+                id,
+            ));
         };
         if id.starts_with(crate::RESERVED_SCHEME_BASE) && !self.allow_reserved {
             return Err(Error::at_category(
@@ -344,14 +346,21 @@ impl Model {
                 id,
             ));
         }
-        if let Some(user) = self.mixins.iter().find(|m| m.depends.iter().any(|d| d == id)) {
+        if let Some(user) = self
+            .mixins
+            .iter()
+            .find(|m| m.depends.iter().any(|d| d == id))
+        {
             return Err(Error::at_category(
                 ErrorKind::MixinInUse(format!("{} depends on it", user.id)),
                 id,
             ));
         }
         if i >= self.mixins.len() {
-            return Err(Error::at_category(ErrorKind::UnknownMixin(id.to_owned()), id));
+            return Err(Error::at_category(
+                ErrorKind::UnknownMixin(id.to_owned()),
+                id,
+            ));
         }
         let removed = self.mixins.remove(i);
         self.reindex();
@@ -376,7 +385,8 @@ impl Model {
     }
 
     /// Checks the whole registry: every reference resolves, every kind but `core#entity`
-    /// has a parent, every default satisfies its definition. The built-in sets pass it.
+    /// has a parent, every default satisfies its definition, every state machine fits its kind.
+    /// The built-in sets pass it.
     ///
     /// # Errors
     /// The first inconsistency found.
@@ -420,14 +430,26 @@ impl Model {
         for a in &self.actions {
             self.verify_attributes(&a.id, &a.attributes)?;
         }
-        for k in self.kinds.iter().map(|k| &k.id).chain(self.mixins.iter().map(|m| &m.id)) {
+        for m in &self.machines {
+            self.check_state_machine(m)?;
+        }
+        for k in self
+            .kinds
+            .iter()
+            .map(|k| &k.id)
+            .chain(self.mixins.iter().map(|m| &m.id))
+        {
             Term::parse(k.term(), self.version)
                 .map_err(|e| Error::at_category(e.kind().clone(), k))?;
         }
         Ok(())
     }
 
-    fn verify_attributes(&self, id: &CategoryId, attrs: &[AttributeDefinition]) -> Result<(), Error> {
+    fn verify_attributes(
+        &self,
+        id: &CategoryId,
+        attrs: &[AttributeDefinition],
+    ) -> Result<(), Error> {
         for a in attrs {
             AttributeName::parse(a.name.as_str(), self.version)
                 .map_err(|e| Error::at_attribute(e.kind().clone(), id, &a.name))?;
@@ -727,7 +749,10 @@ impl Model {
         let missing: Vec<(AttributeName, AttributeValue)> = effective
             .iter()
             .filter(|e| !entity.attributes().contains_key(e.definition.name.as_str()))
-            .filter_map(|e| e.default.map(|(d, _)| (e.definition.name.clone(), d.clone())))
+            .filter_map(|e| {
+                e.default
+                    .map(|(d, _)| (e.definition.name.clone(), d.clone()))
+            })
             .collect();
         for (name, value) in missing {
             filled.push(name.clone());
@@ -770,5 +795,381 @@ impl Model {
                 .filter(|a| wanted.contains(a.id.as_str()))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AttributeType, Resource};
+    use OcciVersion::{V1_1, V1_2};
+
+    fn id(s: &str) -> CategoryId {
+        s.parse().unwrap()
+    }
+
+    fn attr(name: &str) -> AttributeDefinition {
+        AttributeDefinition::new(name.parse().unwrap(), AttributeType::String).with_mutable(true)
+    }
+
+    #[test]
+    fn registration_errors() {
+        let base = || Model::infrastructure(V1_2);
+        let p = "http://example.com/occi#";
+        let kind = |t: &str| Kind::new(id(&format!("{p}{t}"))).with_parent(id(ids::RESOURCE));
+        let mixin = |t: &str| Mixin::new(id(&format!("{p}{t}")));
+        // (case, result)
+        let cases: Vec<(&str, Result<(), Error>)> = vec![
+            (
+                "provider kind",
+                base().register_kind(kind("vm").with_attribute(attr("com.example.x"))),
+            ),
+            ("duplicate", {
+                let mut m = base();
+                m.register_kind(kind("vm")).unwrap();
+                m.register_kind(kind("vm"))
+            }),
+            (
+                "reserved scheme",
+                base().register_kind(
+                    Kind::new(id("http://schemas.ogf.org/occi/infrastructure#vm"))
+                        .with_parent(id(ids::RESOURCE)),
+                ),
+            ),
+            (
+                "no parent",
+                base().register_kind(Kind::new(id(&format!("{p}vm")))),
+            ),
+            (
+                "unknown parent",
+                base().register_kind(kind("vm").with_parent(id(&format!("{p}nope")))),
+            ),
+            (
+                "reserved attribute",
+                base().register_kind(kind("vm").with_attribute(attr("occi.vm.x"))),
+            ),
+            (
+                "duplicate attribute",
+                base().register_kind(
+                    kind("vm")
+                        .with_attribute(attr("com.x"))
+                        .with_attribute(attr("com.x")),
+                ),
+            ),
+            (
+                "unknown action",
+                base().register_kind(kind("vm").with_action(id(&format!("{p}go")))),
+            ),
+            (
+                "bad default",
+                base().register_kind(
+                    kind("vm").with_attribute(
+                        AttributeDefinition::new("com.x".parse().unwrap(), AttributeType::Integer)
+                            .with_default("one"),
+                    ),
+                ),
+            ),
+            (
+                "template default for occi attribute",
+                base().register_mixin(
+                    mixin("tiny")
+                        .with_depends(id(ids::RESOURCE_TPL))
+                        .with_attribute(
+                            AttributeDefinition::new(
+                                "occi.compute.cores".parse().unwrap(),
+                                AttributeType::Integer,
+                            )
+                            .with_default(1),
+                        ),
+                ),
+            ),
+            (
+                "self dependency",
+                base().register_mixin(mixin("m").with_depends(id(&format!("{p}m")))),
+            ),
+            (
+                "unknown dependency",
+                base().register_mixin(mixin("m").with_depends(id(&format!("{p}x")))),
+            ),
+            (
+                "unknown applies",
+                base().register_mixin(mixin("m").with_applies(id(&format!("{p}x")))),
+            ),
+            (
+                "1.1 term",
+                Model::infrastructure(V1_1).register_mixin(mixin("Big")),
+            ),
+            (
+                "1.1 attribute",
+                Model::infrastructure(V1_1)
+                    .register_mixin(mixin("big").with_attribute(attr("com.example.Big"))),
+            ),
+            (
+                "action parameter names are free",
+                base().register_action(
+                    Action::new(id(&format!("{p}go"))).with_attribute(attr("occi.like")),
+                ),
+            ),
+        ];
+        let expected: &[(&str, Option<ErrorKind>)] = &[
+            ("provider kind", None),
+            ("duplicate", Some(ErrorKind::DuplicateCategory)),
+            ("reserved scheme", Some(ErrorKind::ReservedScheme)),
+            ("no parent", Some(ErrorKind::MissingParent)),
+            (
+                "unknown parent",
+                Some(ErrorKind::UnknownKind(
+                    "http://example.com/occi#nope".into(),
+                )),
+            ),
+            ("reserved attribute", Some(ErrorKind::ReservedAttributeName)),
+            ("duplicate attribute", Some(ErrorKind::DuplicateAttribute)),
+            (
+                "unknown action",
+                Some(ErrorKind::UnknownAction(
+                    "http://example.com/occi#go".into(),
+                )),
+            ),
+            (
+                "bad default",
+                Some(ErrorKind::InvalidDefault(
+                    "expected a value of type integer".into(),
+                )),
+            ),
+            ("template default for occi attribute", None),
+            ("self dependency", Some(ErrorKind::DependencyCycle)),
+            (
+                "unknown dependency",
+                Some(ErrorKind::UnknownMixin("http://example.com/occi#x".into())),
+            ),
+            (
+                "unknown applies",
+                Some(ErrorKind::UnknownKind("http://example.com/occi#x".into())),
+            ),
+            (
+                "1.1 term",
+                Some(ErrorKind::TermCharacter {
+                    ch: 'B',
+                    version: V1_1,
+                }),
+            ),
+            (
+                "1.1 attribute",
+                Some(ErrorKind::AttributeNameCharacter {
+                    ch: 'B',
+                    version: V1_1,
+                }),
+            ),
+            ("action parameter names are free", None),
+        ];
+        assert_eq!(cases.len(), expected.len());
+        for ((name, result), (name2, want)) in cases.iter().zip(expected) {
+            assert_eq!(name, name2);
+            assert_eq!(
+                result.as_ref().err().map(|e| e.kind().clone()),
+                *want,
+                "{name}: {result:?}"
+            );
+        }
+        let e = base()
+            .register_kind(kind("vm").with_attribute(attr("occi.vm.x")))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the attribute prefix 'occi.' is reserved for OCCI at attribute occi.vm.x of http://example.com/occi#vm"
+        );
+    }
+
+    #[test]
+    fn reserved_namespace_option() {
+        let k = Kind::new(id("http://schemas.ogf.org/occi/infrastructure#vm"))
+            .with_parent(id(ids::RESOURCE))
+            .with_attribute(attr("occi.vm.x"));
+        assert!(
+            Model::infrastructure(V1_2)
+                .register_kind(k.clone())
+                .is_err()
+        );
+        let mut m = Model::infrastructure(V1_2).allow_reserved_namespace(true);
+        m.register_kind(k).unwrap();
+        assert!(
+            m.kind("http://schemas.ogf.org/occi/infrastructure#vm")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn lookups_and_inheritance() {
+        let m = Model::infrastructure(V1_2).with_crtp();
+        assert!(m.category(ids::COMPUTE).is_some());
+        assert!(m.mixin(ids::COMPUTE).is_none());
+        assert!(m.kind(ids::OS_TPL).is_none());
+        let r = CategoryRef::parse(ids::COMPUTE_STOP, V1_2).unwrap();
+        assert_eq!(
+            m.category_ref(r).map(|c| c.class().as_str()),
+            Some("action")
+        );
+        let chain: Vec<&str> = m.ancestors(ids::STORAGELINK).map(|k| k.id.term()).collect();
+        assert_eq!(chain, ["storagelink", "link", "entity"]);
+        assert!(m.ancestors("http://nope#x").next().is_none());
+        let names: Vec<&str> = m
+            .kind_attributes(ids::LINK)
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "occi.core.id",
+                "occi.core.title",
+                "occi.core.source",
+                "occi.core.target",
+                "occi.core.target.kind"
+            ]
+        );
+        assert_eq!(m.kind_actions(ids::COMPUTE).len(), 5);
+        assert_eq!(
+            m.len(),
+            m.kinds().len() + m.mixins().len() + m.actions().len()
+        );
+        assert!(!m.is_empty() && Model::empty(V1_1).is_empty());
+    }
+
+    #[test]
+    fn mixin_closure_and_applies() {
+        let mut m = Model::infrastructure(V1_2);
+        let p = "http://example.com/tpl#";
+        m.register_mixin(
+            Mixin::new(id(&format!("{p}ubuntu")))
+                .with_depends(id(ids::OS_TPL))
+                .with_applies(id(ids::COMPUTE)),
+        )
+        .unwrap();
+        m.register_mixin(
+            Mixin::new(id(&format!("{p}ubuntu_gpu"))).with_depends(id(&format!("{p}ubuntu"))),
+        )
+        .unwrap();
+        let closure: Vec<&str> = m
+            .mixin_closure([format!("{p}ubuntu_gpu")])
+            .iter()
+            .map(|x| x.id.term())
+            .collect();
+        assert_eq!(closure, ["ubuntu_gpu", "ubuntu", "os_tpl"]);
+        // The dependency's `applies` restricts the dependent mixin too.
+        assert!(m.mixin_applies_to(&format!("{p}ubuntu_gpu"), ids::COMPUTE));
+        assert!(!m.mixin_applies_to(&format!("{p}ubuntu_gpu"), ids::NETWORK));
+        assert_eq!(
+            m.template_family(&format!("{p}ubuntu_gpu")),
+            Some(TemplateFamily::Os)
+        );
+        assert_eq!(m.template_family(ids::IPNETWORK), None);
+        // Removal: refused while depended upon, and for reserved mixins.
+        assert!(matches!(
+            m.unregister_mixin(&format!("{p}ubuntu"))
+                .unwrap_err()
+                .kind(),
+            ErrorKind::MixinInUse(_)
+        ));
+        assert!(matches!(
+            m.unregister_mixin(ids::OS_TPL).unwrap_err().kind(),
+            ErrorKind::MixinInUse(_)
+        ));
+        assert!(m.unregister_mixin(&format!("{p}ubuntu_gpu")).is_ok());
+        assert!(m.unregister_mixin(&format!("{p}ubuntu")).is_ok());
+        assert!(m.mixin(&format!("{p}ubuntu")).is_none());
+        assert!(m.category_by_parts(p, "ubuntu").is_none());
+        assert!(m.kind(ids::COMPUTE).is_some() && m.action(ids::COMPUTE_SAVE).is_some());
+        m.verify().unwrap();
+    }
+
+    #[test]
+    fn template_replacement() {
+        let p = "http://example.com/tpl#";
+        for v in [V1_1, V1_2] {
+            let mut m = Model::infrastructure(v).with_crtp();
+            for t in ["ubuntu", "debian"] {
+                m.register_mixin(Mixin::new(id(&format!("{p}{t}"))).with_depends(id(ids::OS_TPL)))
+                    .unwrap();
+            }
+            let mut e: Entity = Resource::new(id(ids::COMPUTE)).into();
+            let a = m.associate_mixin(&mut e, &format!("{p}ubuntu")).unwrap();
+            assert_eq!((a.added, a.replaced.len()), (true, 0));
+            assert!(
+                !m.associate_mixin(&mut e, &format!("{p}ubuntu"))
+                    .unwrap()
+                    .added
+            );
+            let small = format!("{}small", ids::CRTP_SCHEME);
+            m.associate_mixin(&mut e, &small).unwrap();
+            let second = m.associate_mixin(&mut e, &format!("{p}debian"));
+            match v {
+                V1_1 => {
+                    assert_eq!(
+                        second.unwrap_err().kind(),
+                        &ErrorKind::TemplateAlreadyAssociated("os_tpl")
+                    );
+                }
+                _ => {
+                    assert_eq!(second.unwrap().replaced, [id(&format!("{p}ubuntu"))]);
+                    let terms: Vec<&str> = e.mixins().iter().map(CategoryId::term).collect();
+                    assert_eq!(terms, ["small", "debian"]);
+                }
+            }
+            let mut net: Entity = Resource::new(id(ids::NETWORK)).into();
+            assert!(matches!(
+                m.associate_mixin(&mut net, &small).unwrap_err().kind(),
+                ErrorKind::MixinNotApplicable(_)
+            ));
+            assert!(m.associate_mixin(&mut net, "http://nope#x").is_err());
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let m = Model::infrastructure(V1_2).with_crtp();
+        let mut e: Entity = Resource::new(id(ids::COMPUTE))
+            .with_mixin(id(&format!("{}large", ids::CRTP_SCHEME)))
+            .with_attribute("occi.compute.memory".parse().unwrap(), 3.0)
+            .into();
+        let filled = m.apply_defaults(&mut e);
+        let names: Vec<&str> = filled.iter().map(AttributeName::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "occi.compute.cores",
+                "occi.compute.state",
+                "occi.compute.ephemeral_storage.size"
+            ]
+        );
+        assert_eq!(
+            e.attributes().get("occi.compute.cores"),
+            Some(&AttributeValue::Integer(4))
+        );
+        // Given values are kept.
+        assert_eq!(
+            e.attributes().get("occi.compute.memory"),
+            Some(&AttributeValue::Number(3.0))
+        );
+    }
+
+    #[test]
+    fn query_interface() {
+        let m = Model::infrastructure(V1_2)
+            .with_crtp()
+            .with_egi_extensions();
+        let all = m.query_interface();
+        assert_eq!(all.len(), m.len());
+        assert_eq!(all.kinds.first().map(|k| k.id.as_str()), Some(ids::ENTITY));
+        let some = m.query_interface_filtered(&[
+            ids::COMPUTE,
+            ids::SSH_KEY,
+            ids::COMPUTE_STOP,
+            "http://nope#x",
+        ]);
+        assert_eq!(
+            (some.kinds.len(), some.mixins.len(), some.actions.len()),
+            (1, 1, 1)
+        );
+        assert!(m.query_interface_filtered::<&str>(&[]).is_empty());
     }
 }

@@ -202,6 +202,17 @@ impl Model {
     /// of the kind covering every state, when the initial or failure state or a transition
     /// names an unknown state, or a transition names an action the kind does not define.
     pub fn register_state_machine(&mut self, machine: StateMachine) -> Result<(), Error> {
+        self.check_state_machine(&machine)?;
+        self.machines.retain(|m| m.kind != machine.kind);
+        self.machines.push(machine);
+        Ok(())
+    }
+
+    /// Checks a state machine against the registry (see [`Model::register_state_machine`]).
+    ///
+    /// # Errors
+    /// As [`Model::register_state_machine`].
+    pub fn check_state_machine(&self, machine: &StateMachine) -> Result<(), Error> {
         let kind = machine.kind.as_str();
         if self.kind(kind).is_none() {
             return Err(Error::at_category(
@@ -212,28 +223,40 @@ impl Model {
         let invalid = |why: String| Error::at_category(ErrorKind::InvalidStateMachine(why), kind);
         let attrs = self.kind_attributes(kind);
         let Some(def) = attrs.iter().find(|a| a.name == machine.attribute) else {
-            return Err(invalid(format!("{} is not an attribute of the kind", machine.attribute)));
+            return Err(invalid(format!(
+                "{} is not an attribute of the kind",
+                machine.attribute
+            )));
         };
         for s in &machine.states {
             if def.check(&AttributeValue::String(s.clone())).is_err() {
-                return Err(invalid(format!("{} does not accept state {s}", machine.attribute)));
+                return Err(invalid(format!(
+                    "{} does not accept state {s}",
+                    machine.attribute
+                )));
             }
         }
         let known = |s: &str| machine.states.iter().any(|x| x == s);
         if !known(&machine.initial) || machine.failure.as_deref().is_some_and(|f| !known(f)) {
-            return Err(invalid("initial or failure state is not a state".to_owned()));
+            return Err(invalid(
+                "initial or failure state is not a state".to_owned(),
+            ));
         }
         let actions = self.kind_actions(kind);
         for t in &machine.transitions {
             if !known(&t.from) || !known(&t.to) {
-                return Err(invalid(format!("transition {} -> {} names an unknown state", t.from, t.to)));
+                return Err(invalid(format!(
+                    "transition {} -> {} names an unknown state",
+                    t.from, t.to
+                )));
             }
             if !actions.iter().any(|a| **a == t.action) {
-                return Err(invalid(format!("{} is not an action of the kind", t.action)));
+                return Err(invalid(format!(
+                    "{} is not an action of the kind",
+                    t.action
+                )));
             }
         }
-        self.machines.retain(|m| m.kind != machine.kind);
-        self.machines.push(machine);
         Ok(())
     }
 
@@ -293,7 +316,9 @@ impl Model {
         let mut parameters = crate::Attributes::new();
         for (name, value) in &invocation.attributes {
             let Some(def) = action.attribute(name.as_str()) else {
-                return Err(at(ErrorKind::InvalidParameter(format!("unknown parameter {name}"))));
+                return Err(at(ErrorKind::InvalidParameter(format!(
+                    "unknown parameter {name}"
+                ))));
             };
             def.check(value)
                 .map_err(|p| at(ErrorKind::InvalidParameter(format!("{name}: {p}"))))?;
@@ -321,9 +346,7 @@ impl Model {
                 .get(sm.attribute().as_str())
                 .and_then(AttributeValue::as_str)
                 .unwrap_or(sm.initial());
-            let to = sm
-                .transition(state, id)
-                .map_err(|e| at(e.kind().clone()))?;
+            let to = sm.transition(state, id).map_err(|e| at(e.kind().clone()))?;
             target_state = Some(to.to_owned());
         }
         Ok(ActionPlan {
@@ -425,3 +448,275 @@ method_enum!(
         Deferred = "deferred",
     }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OcciVersion;
+    use crate::{Link, Resource, ids};
+    use OcciVersion::{V1_1, V1_2};
+
+    fn id(s: &str) -> CategoryId {
+        s.parse().unwrap()
+    }
+
+    /// Every (state, action) pair of every built-in machine: the target state or refusal.
+    #[test]
+    fn transition_tables() {
+        // (version, kind, state, action term, expected target)
+        let cases: &[(OcciVersion, &str, &str, &str, Option<&str>)] = &[
+            (V1_2, ids::COMPUTE, "inactive", "start", Some("active")),
+            (V1_2, ids::COMPUTE, "inactive", "stop", None),
+            (V1_2, ids::COMPUTE, "inactive", "save", None),
+            (V1_2, ids::COMPUTE, "active", "stop", Some("inactive")),
+            (V1_2, ids::COMPUTE, "active", "restart", Some("active")),
+            (V1_2, ids::COMPUTE, "active", "suspend", Some("suspended")),
+            (V1_2, ids::COMPUTE, "active", "save", Some("active")),
+            (V1_2, ids::COMPUTE, "active", "start", None),
+            (V1_2, ids::COMPUTE, "suspended", "start", Some("active")),
+            (V1_2, ids::COMPUTE, "suspended", "stop", None),
+            (V1_2, ids::COMPUTE, "error", "start", None),
+            (V1_2, ids::COMPUTE, "error", "stop", None),
+            (V1_1, ids::COMPUTE, "active", "restart", Some("active")),
+            (V1_2, ids::NETWORK, "inactive", "up", Some("active")),
+            (V1_2, ids::NETWORK, "active", "down", Some("inactive")),
+            (V1_2, ids::NETWORK, "active", "up", None),
+            (V1_2, ids::STORAGE, "offline", "online", Some("online")),
+            (V1_2, ids::STORAGE, "online", "offline", Some("offline")),
+            (V1_2, ids::STORAGE, "offline", "offline", None),
+            (V1_1, ids::STORAGE, "online", "backup", Some("backup")),
+            (V1_1, ids::STORAGE, "online", "snapshot", Some("snapshot")),
+            (V1_1, ids::STORAGE, "online", "resize", Some("resize")),
+            (V1_1, ids::STORAGE, "offline", "resize", None),
+            (V1_1, ids::STORAGE, "degraded", "offline", Some("offline")),
+            (V1_1, ids::STORAGE, "backup", "offline", None),
+        ];
+        for &(v, kind, state, term, expected) in cases {
+            let m = Model::infrastructure(v);
+            let sm = m.state_machine(kind).unwrap();
+            let action = format!(
+                "{}{term}",
+                ids::COMPUTE_START
+                    .replace("compute", kind.rsplit('#').next().unwrap())
+                    .trim_end_matches("start")
+            );
+            let got = sm.transition(state, &action).ok();
+            assert_eq!(got, expected, "{v} {kind} {state} {term}");
+            assert_eq!(
+                sm.allowed_actions(state).any(|a| *a == action.as_str()),
+                expected.is_some()
+            );
+        }
+        let m = Model::infrastructure(V1_1);
+        let sm = m.state_machine(ids::COMPUTE).unwrap();
+        assert_eq!(sm.failure_state(), None);
+        assert_eq!(
+            sm.transition("error", ids::COMPUTE_START)
+                .unwrap_err()
+                .kind(),
+            &ErrorKind::UnknownState("error".into())
+        );
+        let m = Model::infrastructure(V1_2);
+        assert_eq!(
+            m.state_machine(ids::STORAGE).unwrap().failure_state(),
+            Some("error")
+        );
+        assert_eq!(m.state_machine(ids::STORAGE).unwrap().initial(), "offline");
+    }
+
+    #[test]
+    fn links_have_actions_only_with_rocci_extensions() {
+        let plain = Model::infrastructure(V1_2);
+        assert_eq!(
+            plain
+                .state_machine(ids::NETWORKINTERFACE)
+                .unwrap()
+                .transitions()
+                .len(),
+            0
+        );
+        let ext = Model::infrastructure(V1_2).with_egi_extensions();
+        let sm = ext.state_machine(ids::STORAGELINK).unwrap();
+        let allowed: Vec<&str> = sm
+            .allowed_actions("inactive")
+            .map(CategoryId::term)
+            .collect();
+        assert_eq!(allowed, ["online"]);
+        // ipreservation has its own machine although it is a network.
+        let ipr = ext.state_machine(ids::IPRESERVATION).unwrap();
+        assert_eq!(ipr.kind(), ids::IPRESERVATION);
+        assert_eq!(ipr.allowed_actions("inactive").count(), 1);
+    }
+
+    #[test]
+    fn provider_kinds_inherit_and_register_machines() {
+        let mut m = Model::infrastructure(V1_2);
+        let vm = id("http://example.com/occi#vm");
+        m.register_kind(crate::Kind::new(vm.clone()).with_parent(id(ids::COMPUTE)))
+            .unwrap();
+        assert_eq!(m.state_machine(vm.as_str()).unwrap().kind(), ids::COMPUTE);
+        let mut sm = m.state_machine(ids::COMPUTE).unwrap().clone();
+        sm.kind = vm.clone();
+        sm.add_transition(Transition::new("error", id(ids::COMPUTE_STOP), "inactive"));
+        m.register_state_machine(sm).unwrap();
+        let own = m.state_machine(vm.as_str()).unwrap();
+        assert_eq!(
+            own.transition("error", ids::COMPUTE_STOP).unwrap(),
+            "inactive"
+        );
+        // Refusals.
+        let bad_state = StateMachine::new(
+            vm.clone(),
+            "occi.compute.state".parse().unwrap(),
+            vec!["active".into(), "exploded".into()],
+            "active".into(),
+            None,
+            vec![],
+        );
+        assert!(matches!(
+            m.register_state_machine(bad_state).unwrap_err().kind(),
+            ErrorKind::InvalidStateMachine(_)
+        ));
+        let bad_action = StateMachine::new(
+            vm,
+            "occi.compute.state".parse().unwrap(),
+            vec!["active".into()],
+            "active".into(),
+            None,
+            vec![Transition::new("active", id(ids::NETWORK_UP), "active")],
+        );
+        assert!(m.register_state_machine(bad_action).is_err());
+    }
+
+    #[test]
+    fn action_invocations() {
+        let m = Model::infrastructure(V1_2).with_egi_extensions();
+        let running: Entity = Resource::new(id(ids::COMPUTE))
+            .with_attribute("occi.compute.state".parse().unwrap(), "active")
+            .into();
+        let stop = ActionInvocation::new(id(ids::COMPUTE_STOP))
+            .with_attribute("method".parse().unwrap(), StopMethod::Acpioff);
+        let plan = m.check_action(&running, &stop).unwrap();
+        assert_eq!(plan.target_state.as_deref(), Some("inactive"));
+        assert_eq!(
+            plan.parameters.get("method").and_then(|v| v.as_str()),
+            Some("acpioff")
+        );
+        // (invocation, expected error kind)
+        let cases = [
+            (
+                ActionInvocation::new(id(ids::COMPUTE_START)),
+                ErrorKind::ActionNotAllowed {
+                    action: ids::COMPUTE_START.into(),
+                    state: "active".into(),
+                },
+            ),
+            (
+                ActionInvocation::new(id(ids::COMPUTE_STOP))
+                    .with_attribute("method".parse().unwrap(), "pull-the-plug"),
+                ErrorKind::InvalidParameter("method: value is not in the enumeration".into()),
+            ),
+            (
+                ActionInvocation::new(id(ids::COMPUTE_STOP))
+                    .with_attribute("force".parse().unwrap(), true),
+                ErrorKind::InvalidParameter("unknown parameter force".into()),
+            ),
+            (
+                ActionInvocation::new(id(ids::NETWORK_UP)),
+                ErrorKind::UnknownAction(ids::NETWORK_UP.into()),
+            ),
+        ];
+        for (invocation, expected) in cases {
+            let e = m.check_action(&running, &invocation).unwrap_err();
+            assert_eq!(e.kind(), &expected);
+            assert!(e.to_string().contains("at entity urn:uuid:"), "{e}");
+        }
+        let allowed: Vec<&str> = m
+            .allowed_actions(&running)
+            .iter()
+            .map(|a| a.term())
+            .collect();
+        assert_eq!(allowed, ["stop", "restart", "suspend", "save"]);
+        // No state attribute: the initial state.
+        let new: Entity = Resource::new(id(ids::COMPUTE)).into();
+        let allowed: Vec<&str> = m.allowed_actions(&new).iter().map(|a| a.term()).collect();
+        assert_eq!(allowed, ["start"]);
+        let nic: Entity = Link::new(
+            id(ids::NETWORKINTERFACE),
+            "/compute/1".parse().unwrap(),
+            "/network/1".parse().unwrap(),
+        )
+        .into();
+        let up = "http://schemas.ogf.org/occi/infrastructure/networkinterface/action#up";
+        let plan = m
+            .check_action(&nic, &ActionInvocation::new(id(up)))
+            .unwrap();
+        assert_eq!(plan.target_state.as_deref(), Some("active"));
+    }
+
+    #[test]
+    fn required_parameters_and_defaults() {
+        let m = Model::infrastructure(V1_1);
+        let online: Entity = Resource::new(id(ids::STORAGE))
+            .with_attribute("occi.storage.state".parse().unwrap(), "online")
+            .into();
+        let resize = ActionInvocation::new(id(ids::STORAGE_RESIZE));
+        assert_eq!(
+            m.check_action(&online, &resize).unwrap_err().kind(),
+            &ErrorKind::InvalidParameter("missing required parameter size".into())
+        );
+        let resize = resize.with_attribute("size".parse().unwrap(), 20.0);
+        assert_eq!(
+            m.check_action(&online, &resize)
+                .unwrap()
+                .target_state
+                .as_deref(),
+            Some("resize")
+        );
+    }
+
+    #[test]
+    fn method_enums() {
+        for m in StopMethod::ALL {
+            assert_eq!(m.as_str().parse::<StopMethod>().unwrap(), *m);
+        }
+        for m in RestartMethod::ALL {
+            assert_eq!(m.to_string().parse::<RestartMethod>().unwrap(), *m);
+        }
+        for m in SuspendMethod::ALL {
+            assert_eq!(m.as_str().parse::<SuspendMethod>().unwrap(), *m);
+        }
+        assert_eq!(SaveMethod::ALL.len(), 2);
+        // rOCCI's spelling is not the document's.
+        assert!("deffered".parse::<SaveMethod>().is_err());
+        // The enums and the registry agree.
+        let model = Model::infrastructure(V1_2);
+        let values = |action: &str| match model
+            .action(action)
+            .and_then(|a| a.attribute("method"))
+            .map(|a| a.attr_type.clone())
+        {
+            Some(crate::AttributeType::Enum(v)) => v,
+            _ => vec![],
+        };
+        let strs = |all: &[&'static str]| all.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            values(ids::COMPUTE_STOP),
+            strs(
+                &StopMethod::ALL
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert_eq!(
+            values(ids::COMPUTE_SAVE),
+            strs(
+                &SaveMethod::ALL
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+    }
+}

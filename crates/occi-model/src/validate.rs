@@ -1,9 +1,7 @@
 //! Validation of entity instances against a [`Model`]: a report with every finding.
 
 use crate::attribute::ValueProblem;
-use crate::{
-    AttributeName, AttributeValue, CategoryId, Entity, Model, TemplateFamily, ids,
-};
+use crate::{AttributeName, AttributeValue, CategoryId, Entity, Model, TemplateFamily, ids};
 use std::fmt;
 
 /// What the entity being validated is.
@@ -409,7 +407,11 @@ impl Model {
         let mut known: Vec<&CategoryId> = Vec::with_capacity(entity.mixins().len());
         let mut families: Vec<(TemplateFamily, &CategoryId)> = Vec::new();
         for (i, m) in entity.mixins().iter().enumerate() {
-            if entity.mixins().get(..i).is_some_and(|before| before.contains(m)) {
+            if entity
+                .mixins()
+                .get(..i)
+                .is_some_and(|before| before.contains(m))
+            {
                 ctx.push(
                     Code::DuplicateMixin,
                     Severity::Warning,
@@ -556,5 +558,339 @@ impl Model {
                 "target kind not defined by the model".to_owned(),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{EntityId, Link, Mixin, OcciVersion, Resource};
+
+    fn id(s: &str) -> CategoryId {
+        s.parse().unwrap()
+    }
+
+    fn name(s: &str) -> AttributeName {
+        s.parse().unwrap()
+    }
+
+    fn model() -> Model {
+        let mut m = Model::infrastructure(OcciVersion::V1_2)
+            .with_crtp()
+            .with_egi_extensions();
+        for t in ["ubuntu", "debian"] {
+            m.register_mixin(
+                Mixin::new(id(&format!("http://example.com/os#{t}")))
+                    .with_depends(id(ids::OS_TPL))
+                    .with_applies(id(ids::COMPUTE)),
+            )
+            .unwrap();
+        }
+        m
+    }
+
+    fn compute() -> Resource {
+        Resource::with_id(
+            "urn:uuid:de7335a7-07e0-4487-9cbd-ed51be7f2ce4"
+                .parse()
+                .unwrap(),
+            id(ids::COMPUTE),
+        )
+        .with_title("vm")
+    }
+
+    fn codes(report: &Report) -> Vec<&'static str> {
+        report.findings.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn create_table() {
+        let m = model();
+        let small = id(&format!("{}small", ids::CRTP_SCHEME));
+        let large = id(&format!("{}large", ids::CRTP_SCHEME));
+        let ubuntu = id("http://example.com/os#ubuntu");
+        // (case, entity, expected codes)
+        let cases: Vec<(&str, Entity, Vec<&str>)> = vec![
+            ("plain compute", compute().into(), vec![]),
+            (
+                "typed attributes",
+                compute()
+                    .with_attribute(name("occi.compute.cores"), 2)
+                    .with_attribute(name("occi.compute.memory"), 4)
+                    .with_attribute(name("occi.compute.architecture"), "x64")
+                    .with_attribute(name("occi.compute.hostname"), "vm.example.com")
+                    .into(),
+                vec![],
+            ),
+            (
+                "every value problem at once",
+                compute()
+                    .with_attribute(name("occi.compute.cores"), 1.5)
+                    .with_attribute(name("occi.compute.architecture"), "arm64")
+                    .with_attribute(name("occi.compute.state"), "active")
+                    .with_attribute(name("com.example.colour"), "blue")
+                    .into(),
+                vec![
+                    "unknown-attribute",
+                    "not-in-enumeration",
+                    "type-mismatch",
+                    "immutable-attribute-set",
+                ],
+            ),
+            (
+                "templates: one of each family",
+                compute()
+                    .with_mixin(ubuntu.clone())
+                    .with_mixin(small.clone())
+                    .into(),
+                vec![],
+            ),
+            (
+                "two resource templates (GFD.222 R0302)",
+                compute().with_mixin(small.clone()).with_mixin(large).into(),
+                vec!["template-conflict"],
+            ),
+            (
+                "duplicate mixin",
+                compute().with_mixin(small.clone()).with_mixin(small).into(),
+                vec!["duplicate-mixin"],
+            ),
+            (
+                "ssh_key needs its key",
+                compute().with_mixin(id(ids::SSH_KEY)).into(),
+                vec!["missing-required-attribute"],
+            ),
+            (
+                "ssh_key with its key",
+                compute()
+                    .with_mixin(id(ids::SSH_KEY))
+                    .with_attribute(name("occi.credentials.ssh.publickey"), "ssh-ed25519 AAAA")
+                    .into(),
+                vec![],
+            ),
+            (
+                "attribute of a mixin that is not there",
+                compute()
+                    .with_attribute(name("occi.credentials.ssh.publickey"), "ssh-ed25519 AAAA")
+                    .into(),
+                vec!["unknown-attribute"],
+            ),
+            (
+                "mixin for another kind",
+                compute().with_mixin(id(ids::IPNETWORK)).into(),
+                vec!["mixin-not-applicable"],
+            ),
+            (
+                "unknown mixin",
+                compute().with_mixin(id("http://example.com/x#y")).into(),
+                vec!["unknown-mixin"],
+            ),
+            (
+                "unknown kind",
+                Resource::new(id("http://example.com/x#vm")).into(),
+                vec!["unknown-kind"],
+            ),
+            (
+                "abstract kind",
+                Resource::new(id(ids::ENTITY)).into(),
+                vec!["abstract-kind"],
+            ),
+            (
+                "resource with a link kind",
+                Resource::new(id(ids::STORAGELINK)).into(),
+                vec![
+                    "wrong-entity-type",
+                    "missing-required-attribute",
+                    "missing-required-attribute",
+                ],
+            ),
+            (
+                "storage without size",
+                Resource::new(id(ids::STORAGE)).into(),
+                vec!["missing-required-attribute"],
+            ),
+            (
+                "network vlan range and label token",
+                Resource::new(id(ids::NETWORK))
+                    .with_attribute(name("occi.network.vlan"), 5000)
+                    .with_attribute(name("occi.network.label"), "two words")
+                    .into(),
+                vec!["pattern-mismatch", "out-of-range"],
+            ),
+            (
+                "ipnetwork formats",
+                Resource::new(id(ids::NETWORK))
+                    .with_mixin(id(ids::IPNETWORK))
+                    .with_attribute(name("occi.network.address"), "10.0.0.0/8")
+                    .with_attribute(name("occi.network.gateway"), "10.0.0.0/8")
+                    .into(),
+                vec!["invalid-format"],
+            ),
+            (
+                "networkinterface link",
+                Link::new(
+                    id(ids::NETWORKINTERFACE),
+                    "/compute/1".parse().unwrap(),
+                    "/network/1".parse().unwrap(),
+                )
+                .with_mixin(id(ids::IPNETWORKINTERFACE))
+                .with_attribute(name("occi.networkinterface.mac"), "00:11:22:33:44:55")
+                .with_attribute(name("occi.networkinterface.address"), "10.0.0.7/24")
+                .with_attribute(name("occi.networkinterface.allocation"), "dynamic")
+                .with_target_kind(id(ids::NETWORK))
+                .into(),
+                vec![],
+            ),
+            (
+                "link with unknown target kind and bad mac",
+                Link::new(
+                    id(ids::NETWORKINTERFACE),
+                    "/compute/1".parse().unwrap(),
+                    "/network/1".parse().unwrap(),
+                )
+                .with_attribute(name("occi.networkinterface.mac"), "0011")
+                .with_target_kind(id("http://example.com/x#net"))
+                .into(),
+                vec!["pattern-mismatch", "unknown-target-kind"],
+            ),
+        ];
+        for (case, entity, expected) in cases {
+            let report = m.validate(&entity, Operation::Create, &ValidationOptions::default());
+            assert_eq!(codes(&report), expected, "{case}: {:#?}", report.findings);
+            assert_eq!(
+                report.is_valid(),
+                expected.iter().all(|c| *c == "duplicate-mixin"),
+                "{case}"
+            );
+        }
+    }
+
+    #[test]
+    fn instance_requires_what_create_does_not() {
+        let m = model();
+        let vm: Entity = compute().into();
+        assert!(
+            m.validate(&vm, Operation::Create, &ValidationOptions::default())
+                .is_valid()
+        );
+        let report = m.validate(&vm, Operation::Instance, &ValidationOptions::default());
+        assert_eq!(codes(&report), ["missing-required-attribute"]);
+        assert_eq!(
+            report.findings[0]
+                .attribute
+                .as_ref()
+                .map(AttributeName::as_str),
+            Some("occi.compute.state")
+        );
+        let mut running = compute();
+        running
+            .attributes
+            .insert(name("occi.compute.state"), "active".into());
+        assert!(
+            m.validate(
+                &running.into(),
+                Operation::Instance,
+                &ValidationOptions::default()
+            )
+            .is_valid()
+        );
+    }
+
+    #[test]
+    fn update_rules() {
+        let m = model();
+        let before: Entity = compute()
+            .with_attribute(name("occi.compute.state"), "active")
+            .with_attribute(name("occi.compute.cores"), 2)
+            .into();
+        let ok: Entity = compute()
+            .with_attribute(name("occi.compute.state"), "active")
+            .with_attribute(name("occi.compute.cores"), 4)
+            .into();
+        let report = m.validate(
+            &ok,
+            Operation::Update { previous: &before },
+            &ValidationOptions::default(),
+        );
+        assert!(report.findings.is_empty(), "{report:?}");
+        let mut bad = Resource::with_id(EntityId::new_uuid(), id(ids::STORAGE))
+            .with_attribute(name("occi.storage.size"), 1)
+            .with_attribute(name("occi.compute.state"), "inactive");
+        bad.attributes
+            .insert(name("occi.compute.state"), "inactive".into());
+        let report = m.validate(
+            &bad.into(),
+            Operation::Update { previous: &before },
+            &ValidationOptions::default(),
+        );
+        assert_eq!(&codes(&report)[..2], ["kind-changed", "id-changed"]);
+        let changed: Entity = compute()
+            .with_attribute(name("occi.compute.state"), "inactive")
+            .into();
+        let report = m.validate(
+            &changed,
+            Operation::Update { previous: &before },
+            &ValidationOptions::default(),
+        );
+        assert_eq!(codes(&report), ["immutable-attribute-changed"]);
+    }
+
+    #[test]
+    fn unknown_categories_policy() {
+        let m = model();
+        let e: Entity = compute()
+            .with_mixin(id("http://example.com/x#tag"))
+            .with_attribute(name("com.example.colour"), "blue")
+            .into();
+        let strict = m.validate(&e, Operation::Create, &ValidationOptions::default());
+        assert_eq!(codes(&strict), ["unknown-mixin", "unknown-attribute"]);
+        assert!(!strict.is_valid());
+        let preserve =
+            ValidationOptions::default().with_unknown_categories(UnknownCategories::Preserve);
+        let lenient = m.validate(&e, Operation::Create, &preserve);
+        assert_eq!(
+            codes(&lenient),
+            ["preserved-category", "preserved-attribute"]
+        );
+        assert!(lenient.is_valid());
+        assert!(
+            lenient
+                .findings
+                .iter()
+                .all(|f| f.severity == Severity::Notice)
+        );
+        let unknown_kind: Entity = Resource::new(id("http://example.com/x#vm")).into();
+        assert!(
+            m.validate(&unknown_kind, Operation::Create, &preserve)
+                .is_valid()
+        );
+    }
+
+    #[test]
+    fn links_inside_resources_have_paths() {
+        let m = model();
+        let vm = compute().with_link(Link::new(
+            id(ids::STORAGELINK),
+            "/compute/1".parse().unwrap(),
+            "/storage/1".parse().unwrap(),
+        ));
+        let report = m.validate(&vm.into(), Operation::Create, &ValidationOptions::default());
+        assert!(report.findings.is_empty(), "{report:?}");
+        let vm = compute().with_link(
+            Link::new(
+                id(ids::STORAGELINK),
+                "/compute/1".parse().unwrap(),
+                "/storage/1".parse().unwrap(),
+            )
+            .with_attribute(name("occi.storagelink.state"), "active"),
+        );
+        let report = m.validate(&vm.into(), Operation::Create, &ValidationOptions::default());
+        assert_eq!(codes(&report), ["immutable-attribute-set"]);
+        let f = &report.findings[0];
+        assert_eq!(f.path, "/links/0");
+        assert_eq!(
+            f.to_string(),
+            "immutable-attribute-set: a client cannot set an immutable attribute (attribute occi.storagelink.state) at /links/0"
+        );
     }
 }
