@@ -255,17 +255,72 @@ impl Ctx<'_> {
     }
 }
 
+/// A borrowed entity: validation walks a resource's links without cloning them.
+#[derive(Clone, Copy)]
+enum EntityRef<'a> {
+    Resource(&'a crate::Resource),
+    Link(&'a crate::Link),
+}
+
+impl<'a> EntityRef<'a> {
+    fn of(e: &'a Entity) -> Self {
+        match e {
+            Entity::Resource(r) => Self::Resource(r),
+            Entity::Link(l) => Self::Link(l),
+        }
+    }
+
+    const fn id(self) -> &'a crate::EntityId {
+        match self {
+            Self::Resource(r) => &r.id,
+            Self::Link(l) => &l.id,
+        }
+    }
+
+    const fn kind(self) -> &'a CategoryId {
+        match self {
+            Self::Resource(r) => &r.kind,
+            Self::Link(l) => &l.kind,
+        }
+    }
+
+    fn mixins(self) -> &'a [CategoryId] {
+        match self {
+            Self::Resource(r) => &r.mixins,
+            Self::Link(l) => &l.mixins,
+        }
+    }
+
+    fn title(self) -> Option<&'a str> {
+        match self {
+            Self::Resource(r) => r.title.as_deref(),
+            Self::Link(l) => l.title.as_deref(),
+        }
+    }
+
+    const fn attributes(self) -> &'a crate::Attributes {
+        match self {
+            Self::Resource(r) => &r.attributes,
+            Self::Link(l) => &l.attributes,
+        }
+    }
+
+    const fn is_link(self) -> bool {
+        matches!(self, Self::Link(_))
+    }
+}
+
 /// The `occi.core.*` attributes that are fields of [`Resource`](crate::Resource) and
 /// [`Link`](crate::Link), with their value in `entity`.
-fn core_field(entity: &Entity, name: &str) -> Option<Option<AttributeValue>> {
+fn core_field(entity: EntityRef<'_>, name: &str) -> Option<Option<AttributeValue>> {
     let s = |v: &str| Some(AttributeValue::String(v.to_owned()));
     Some(match (name, entity) {
         ("occi.core.id", e) => s(e.id().as_str()),
         ("occi.core.title", e) => e.title().and_then(s),
-        ("occi.core.summary", Entity::Resource(r)) => r.summary.as_deref().and_then(s),
-        ("occi.core.source", Entity::Link(l)) => s(l.source.as_str()),
-        ("occi.core.target", Entity::Link(l)) => s(l.target.as_str()),
-        ("occi.core.target.kind", Entity::Link(l)) => {
+        ("occi.core.summary", EntityRef::Resource(r)) => r.summary.as_deref().and_then(s),
+        ("occi.core.source", EntityRef::Link(l)) => s(l.source.as_str()),
+        ("occi.core.target", EntityRef::Link(l)) => s(l.target.as_str()),
+        ("occi.core.target.kind", EntityRef::Link(l)) => {
             l.target_kind.as_ref().and_then(|k| s(k.as_str()))
         }
         _ => return None,
@@ -316,7 +371,11 @@ impl Model {
             options,
             findings: &mut findings,
         };
-        self.validate_entity(entity, operation, &mut ctx);
+        let previous = match operation {
+            Operation::Update { previous } => Some(EntityRef::of(previous)),
+            _ => None,
+        };
+        self.validate_entity(EntityRef::of(entity), operation, previous, &mut ctx);
         if let Entity::Resource(r) = entity {
             let previous_links = match operation {
                 Operation::Update {
@@ -325,12 +384,14 @@ impl Model {
                 _ => None,
             };
             for (i, link) in r.links.iter().enumerate() {
-                let link_entity = Entity::Link(link.clone());
                 let previous = previous_links
                     .and_then(|ls| ls.iter().find(|l| l.id == link.id))
-                    .map(|l| Entity::Link(l.clone()));
-                let op = match (&operation, &previous) {
-                    (Operation::Update { .. }, Some(p)) => Operation::Update { previous: p },
+                    .map(EntityRef::Link);
+                // A link new in an update is being created.
+                let op = match (operation, previous) {
+                    (Operation::Update { previous: p }, Some(_)) => {
+                        Operation::Update { previous: p }
+                    }
                     (Operation::Instance, _) => Operation::Instance,
                     _ => Operation::Create,
                 };
@@ -339,15 +400,22 @@ impl Model {
                     options,
                     findings: &mut findings,
                 };
-                self.validate_entity(&link_entity, op, &mut ctx);
+                self.validate_entity(EntityRef::Link(link), op, previous, &mut ctx);
             }
         }
         Report { findings }
     }
 
-    fn validate_entity(&self, entity: &Entity, operation: Operation<'_>, ctx: &mut Ctx<'_>) {
+    fn validate_entity(
+        &self,
+        entity: EntityRef<'_>,
+        operation: Operation<'_>,
+        previous: Option<EntityRef<'_>>,
+        ctx: &mut Ctx<'_>,
+    ) {
         let kind_id = entity.kind();
-        if let Operation::Update { previous } = operation {
+        let updating = matches!(operation, Operation::Update { .. });
+        if let Some(previous) = previous.filter(|_| updating) {
             if previous.kind() != kind_id {
                 ctx.push(
                     Code::KindChanged,
@@ -528,7 +596,7 @@ impl Model {
                     );
                 }
             }
-            if let Operation::Update { previous } = operation
+            if let Some(previous) = previous.filter(|_| updating)
                 && !e.definition.mutable
                 && core_field(entity, name.as_str()).is_none()
             {
@@ -545,7 +613,7 @@ impl Model {
                 }
             }
         }
-        if let Entity::Link(l) = entity
+        if let EntityRef::Link(l) = entity
             && let Some(t) = &l.target_kind
             && self.kind(t.as_str()).is_none()
         {
