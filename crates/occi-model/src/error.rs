@@ -192,6 +192,10 @@ pub enum ErrorKind {
     /// from the entity kind).
     #[error("a kind must have a parent kind")]
     MissingParent,
+    /// A provider kind's parent is not `core#resource`, `core#link` or one of their
+    /// sub-kinds (GFD.221 §4.6.2: only Resource and Link may be sub-typed).
+    #[error("a provider kind must descend from core#resource or core#link")]
+    NotSubtypable,
     /// A referenced kind (parent, applies, target kind) is not registered.
     #[error("unknown kind {0}")]
     UnknownKind(String),

@@ -260,7 +260,8 @@ impl Model {
     /// # Errors
     /// `DuplicateCategory`; `ReservedScheme` (unless [`Model::allow_reserved_namespace`]);
     /// a term or attribute name outside the version's grammar; `MissingParent` or
-    /// `UnknownKind` for the parent; `UnknownAction`; `DuplicateAttribute`;
+    /// `UnknownKind` for the parent, `NotSubtypable` when it descends from neither
+    /// `core#resource` nor `core#link`; `UnknownAction`; `DuplicateAttribute`;
     /// `ReservedAttributeName` for a new `occi.` attribute; `InvalidDefault`.
     pub fn register_kind(&mut self, kind: Kind) -> Result<(), Error> {
         self.check_identity(&kind.id)?;
@@ -272,6 +273,11 @@ impl Model {
                 ErrorKind::UnknownKind(parent.to_string()),
                 &kind.id,
             ));
+        }
+        if !self.is_kind_of(parent.as_str(), ids::RESOURCE)
+            && !self.is_kind_of(parent.as_str(), ids::LINK)
+        {
+            return Err(Error::at_category(ErrorKind::NotSubtypable, &kind.id));
         }
         self.check_attributes(&kind.id, &kind.attributes, true)?;
         self.check_actions(&kind.id, &kind.actions)?;
