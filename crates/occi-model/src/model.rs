@@ -851,6 +851,14 @@ mod tests {
                 base().register_kind(kind("vm").with_parent(id(&format!("{p}nope")))),
             ),
             (
+                "entity parent",
+                base().register_kind(kind("vm").with_parent(id(ids::ENTITY))),
+            ),
+            (
+                "link parent",
+                base().register_kind(kind("vm").with_parent(id(ids::STORAGELINK))),
+            ),
+            (
                 "reserved attribute",
                 base().register_kind(kind("vm").with_attribute(attr("occi.vm.x"))),
             ),
@@ -928,6 +936,8 @@ mod tests {
                     "http://example.com/occi#nope".into(),
                 )),
             ),
+            ("entity parent", Some(ErrorKind::NotSubtypable)),
+            ("link parent", None),
             ("reserved attribute", Some(ErrorKind::ReservedAttributeName)),
             ("duplicate attribute", Some(ErrorKind::DuplicateAttribute)),
             (
