@@ -385,24 +385,8 @@ fn ur1() -> SchemaDef {
         attrs.extend(extra);
         attrs
     };
-    let mut globals = vec![
-        ElementDecl {
-            is_abstract: true,
-            ..el(n("Usage"), usage_record_type(), vec![])
-        },
-        ElementDecl {
-            substitutes: Some(n("Usage")),
-            ..el(n("UsageRecord"), usage_record_type(), vec![])
-        },
-        ElementDecl {
-            substitutes: Some(n("Usage")),
-            ..el(n("JobUsageRecord"), usage_record_type(), vec![])
-        },
-        el(
-            n("UsageRecords"),
-            elements(seq(vec![r(n("Usage")).any_number()])),
-            vec![],
-        ),
+    let mut globals = usage_group(ns, &["UsageRecord", "JobUsageRecord"], usage_record_type);
+    globals.extend([
         el(n("Disk"), simple(t(B::PositiveInteger)), volume(true)),
         el(n("Memory"), simple(t(B::PositiveInteger)), volume(true)),
         el(n("Swap"), simple(t(B::PositiveInteger)), volume(true)),
@@ -469,7 +453,7 @@ fn ur1() -> SchemaDef {
                 opt_attr(n("createTime"), t(B::DateTime)),
             ],
         ),
-    ];
+    ]);
     globals.extend(shared_ur_elements(ns));
     SchemaDef {
         globals,
@@ -483,6 +467,30 @@ const CAR_RECORDS_11: &[QName] = &[q(CAR11_NS, "UsageRecord")];
 const CAR_RECORDS_12: &[QName] = &[q(CAR12_NS, "UsageRecord")];
 const AUR_RECORDS_11: &[QName] = &[q(AUR11_NS, "SummaryRecord")];
 const AUR_RECORDS_12: &[QName] = &[q(AUR12_NS, "SummaryRecord")];
+
+/// The abstract `Usage` head, the record elements of its substitution group (all of
+/// `UsageRecordType`) and the `UsageRecords` container of UR 1.0 and CAR.
+fn usage_group(
+    ns: &'static str,
+    members: &[&'static str],
+    usage_record_type: impl Fn() -> Content,
+) -> Vec<ElementDecl> {
+    let head = q(ns, "Usage");
+    let mut group = vec![ElementDecl {
+        is_abstract: true,
+        ..el(head, usage_record_type(), vec![])
+    }];
+    group.extend(members.iter().map(|m| ElementDecl {
+        substitutes: Some(head),
+        ..el(q(ns, m), usage_record_type(), vec![])
+    }));
+    group.push(el(
+        q(ns, "UsageRecords"),
+        elements(seq(vec![r(head).any_number()])),
+        vec![],
+    ));
+    group
+}
 
 /// `choice(PhaseResource, VolumeResource, Resource, ConsumableResource)`.
 fn resources(ns: &'static str) -> Particle {
@@ -657,20 +665,8 @@ fn car(ns: &'static str, v12: bool) -> SchemaDef {
         local(el(n("LocalUserId"), simple(t(B::String)), vec![])),
         local(el(n("LocalGroup"), simple(t(B::String)), vec![])).opt(),
     ]));
-    let mut globals = vec![
-        ElementDecl {
-            is_abstract: true,
-            ..el(n("Usage"), usage_record_type(), vec![])
-        },
-        ElementDecl {
-            substitutes: Some(n("Usage")),
-            ..el(n("UsageRecord"), usage_record_type(), vec![])
-        },
-        el(
-            n("UsageRecords"),
-            elements(seq(vec![r(n("Usage")).any_number()])),
-            vec![],
-        ),
+    let mut globals = usage_group(ns, &["UsageRecord"], usage_record_type);
+    globals.extend([
         typed(n("Memory"), ct.memory()),
         typed(n("Swap"), ct.memory()),
         typed(n("NodeCount"), ct.node_count()),
@@ -733,7 +729,7 @@ fn car(ns: &'static str, v12: bool) -> SchemaDef {
         typed(n("Infrastructure"), ct.infrastructure()),
         typed(n("Middleware"), ct.middleware()),
         el(n("UserIdentity"), elements(seq(user_identity)), vec![]),
-    ];
+    ]);
     globals.extend(shared_ur_elements(ns));
     SchemaDef {
         globals,
