@@ -699,24 +699,9 @@ mod tests {
             Some(crate::AttributeType::Enum(v)) => v,
             _ => vec![],
         };
-        let strs = |all: &[&'static str]| all.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(
-            values(ids::COMPUTE_STOP),
-            strs(
-                &StopMethod::ALL
-                    .iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-            )
-        );
-        assert_eq!(
-            values(ids::COMPUTE_SAVE),
-            strs(
-                &SaveMethod::ALL
-                    .iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-            )
-        );
+        let stop: Vec<String> = StopMethod::ALL.iter().map(|m| m.as_str().into()).collect();
+        let save: Vec<String> = SaveMethod::ALL.iter().map(|m| m.as_str().into()).collect();
+        assert_eq!(values(ids::COMPUTE_STOP), stop);
+        assert_eq!(values(ids::COMPUTE_SAVE), save);
     }
 }

@@ -40,6 +40,13 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
             return msg;
         }
     };
+    // UR 1.0 and AUR under `strict`: the schema pass is the whole check, no element tree.
+    if options.profile == Profile::Strict
+        && xsd::detect_format(input).is_some_and(Format::is_schema_only)
+    {
+        msg.findings = xsd::validate_document(input, &options.limits).findings;
+        return msg;
+    }
     let root = match xml::parse(text, options.limits.max_depth) {
         Ok(r) => r,
         Err(e) => {
@@ -104,8 +111,8 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
 /// The `strict` profile: the document against the built-in schema of its format
 /// ([`crate::xsd`]), then, for CAR, each record's values against the EGI job-record rules (as
 /// the APEL text job records are checked). StAR has no public schema: its records get the
-/// record rules and a warning that element order and facets were not checked. UR 1.0 and AUR
-/// are validated against their schemas; no APEL records are read from them.
+/// record rules and a warning that element order and facets were not checked. (UR 1.0 and AUR
+/// never get here: `parse_xml_message` gives them the schema pass alone.)
 fn strict_document<'a>(
     input: &'a [u8],
     doc: &Doc<'a>,
@@ -130,6 +137,7 @@ fn strict_document<'a>(
             star_record(doc, r, options, sink);
         }
     } else {
+        // CAR (or a namespace without a schema, which the schema pass reports).
         let report = xsd::validate_document(input, &options.limits);
         let car = matches!(report.format, Some(Format::Car11 | Format::Car12));
         msg.findings.extend(report.findings);

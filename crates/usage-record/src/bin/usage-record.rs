@@ -305,8 +305,9 @@ fn read_whole(reader: impl Read, options: &Options) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// XML documents: the format named by the root namespace; under `strict`, documents from which
-/// no APEL records are read (UR 1.0, AUR) count their records from the schema validation.
+/// XML documents: the format named by the root namespace. Under `strict`, UR 1.0 and AUR
+/// documents (no APEL records are read from them) get the schema pass alone, which counts
+/// their records; everything else goes through `parse_xml_message`.
 fn validate_xml(
     path: &str,
     reader: impl Read,
@@ -315,22 +316,24 @@ fn validate_xml(
     out: &mut impl Write,
 ) -> Result<FileReport, String> {
     let bytes = read_whole(reader, options)?;
+    let detected = usage_record::xsd::detect_format(&bytes);
+    if options.profile == Profile::Strict && detected.is_some_and(|f| f.is_schema_only()) {
+        let report = usage_record::xsd::validate_document(&bytes, &options.limits);
+        let format = detected.map_or("xml", |f| f.as_str());
+        let counts = (report.records, report.valid_records);
+        return report_findings(path, report.findings, counts, output, out, format);
+    }
     let msg = usage_record::apel::parse_xml_message(&bytes, options);
-    let schema = usage_record::xsd::validate_document(&bytes, &options.limits);
-    let format = match (schema.format, msg.record_type) {
+    let format = match (detected, msg.record_type) {
         (Some(f), _) => f.as_str(),
         (None, Some(usage_record::apel::RecordType::Storage)) => "star",
         _ => "xml",
     };
-    let counts = if msg.records.is_empty() && options.profile == Profile::Strict {
-        (schema.records, schema.valid_records)
-    } else {
-        (
-            msg.records.len(),
-            msg.records.iter().filter(|e| e.valid).count(),
-        )
-    };
-    report_message(path, &msg, counts, output, out, format)
+    let counts = (
+        msg.records.len(),
+        msg.records.iter().filter(|e| e.valid).count(),
+    );
+    report_findings(path, msg.findings, counts, output, out, format)
 }
 
 /// JSON messages (at most 1000 records) are read whole, up to the message size limit.
@@ -349,21 +352,22 @@ fn validate_whole(
         msg.records.len(),
         msg.records.iter().filter(|e| e.valid).count(),
     );
-    report_message(path, &msg, counts, output, out, format)
+    report_findings(path, msg.findings, counts, output, out, format)
 }
 
-/// The report of a message read whole; human lines written as they are made.
-fn report_message(
+/// The report of an input read whole: its findings and record counts; human lines written as
+/// they are made. Valid when no finding is an error.
+fn report_findings(
     path: &str,
-    msg: &usage_record::apel::Message<'_>,
+    findings: Vec<Finding>,
     (records, valid_records): (usize, usize),
     output: Output,
     out: &mut impl Write,
     format: &'static str,
 ) -> Result<FileReport, String> {
-    let valid = msg.is_valid();
+    let valid = !findings.iter().any(Finding::is_error);
     if output == Output::Human {
-        for f in &msg.findings {
+        for f in &findings {
             writeln!(out, "{}", human_line(path, f)).map_err(|e| e.to_string())?;
         }
         writeln!(
@@ -379,7 +383,7 @@ fn report_message(
         records,
         valid_records,
         valid,
-        findings: msg.findings.clone(),
+        findings,
     })
 }
 

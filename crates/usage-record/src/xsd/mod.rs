@@ -142,6 +142,15 @@ pub fn validate_document(input: &[u8], limits: &crate::apel::Limits) -> SchemaRe
     report
 }
 
+/// The format of an XML document, told by its root element's namespace alone (no validation);
+/// `None` for a namespace without a built-in schema or a document whose root cannot be read.
+#[must_use]
+pub fn detect_format(input: &[u8]) -> Option<Format> {
+    let text = std::str::from_utf8(input).ok()?;
+    let (ns, _) = root_namespace(text).ok()?;
+    schemas::detect(&ns)
+}
+
 /// The namespace of the root element and where it starts.
 fn root_namespace(text: &str) -> Result<(String, usize), NotWellFormed> {
     let mut reader = NsReader::from_str(text);
@@ -611,8 +620,6 @@ struct Run<'s, 'i> {
     frames: Vec<Frame>,
     /// Depth of a subtree being skipped (0 = not skipping).
     skip: usize,
-    /// The record of the subtree being skipped.
-    skip_record: Option<usize>,
 }
 
 impl Run<'_, '_> {
@@ -693,7 +700,6 @@ impl Run<'_, '_> {
         let record = self.frames.last().and_then(|f| f.record);
         let Some(idx) = decl else {
             self.skip = 1;
-            self.skip_record = record;
             return;
         };
         let schema = self.schema;
@@ -1018,7 +1024,6 @@ pub(crate) fn validate(
         out: Outcome::default(),
         frames: Vec::new(),
         skip: 0,
-        skip_record: None,
     };
     let mut depth = 0usize;
     let mut seen_root = false;
@@ -1056,8 +1061,7 @@ pub(crate) fn validate(
             }
         };
         match event {
-            Event::Start(e) | Event::Empty(e) if depth == 0 && seen_root => {
-                let _ = e;
+            Event::Start(_) | Event::Empty(_) if depth == 0 && seen_root => {
                 return fail("junk after the document element".into(), run);
             }
             Event::Start(ref e) | Event::Empty(ref e) => {

@@ -70,6 +70,13 @@ impl Format {
         }
     }
 
+    /// Whether the built-in schema is all there is to check: no APEL records are read from the
+    /// format (UR 1.0 and AUR), so `strict` validation is the schema pass alone.
+    #[must_use]
+    pub const fn is_schema_only(self) -> bool {
+        matches!(self, Format::Ur1 | Format::Aur11 | Format::Aur12)
+    }
+
     /// All formats with a built-in schema.
     pub const ALL: &'static [Format] = &[
         Format::Ur1,
@@ -405,17 +412,7 @@ fn ur1() -> SchemaDef {
             ],
         ),
         el(n("ServiceLevel"), simple(t(B::Token)), vec![a.type_(false)]),
-        el(
-            n("CpuDuration"),
-            simple(t(B::Duration)),
-            vec![
-                a.description(),
-                opt_attr(
-                    n("usageType"),
-                    SimpleType::enumeration(B::Token, &["user", "system"]),
-                ),
-            ],
-        ),
+        cpu_duration(ns, &["user", "system"]),
         el(n("MachineName"), simple(DOMAIN_NAME), host_type(vec![])),
         el(n("SubmitHost"), simple(DOMAIN_NAME), host_type(vec![])),
         el(
@@ -490,6 +487,22 @@ fn usage_group(
         vec![],
     ));
     group
+}
+
+/// `CpuDuration`: a duration with `description` and a `usageType` enumeration (UR 1.0: user,
+/// system; CAR adds all).
+fn cpu_duration(ns: &'static str, usage_types: &'static [&'static str]) -> ElementDecl {
+    el(
+        q(ns, "CpuDuration"),
+        simple(t(B::Duration)),
+        vec![
+            UrAttrs { ns }.description(),
+            opt_attr(
+                q(ns, "usageType"),
+                SimpleType::enumeration(B::Token, usage_types),
+            ),
+        ],
+    )
 }
 
 /// `choice(PhaseResource, VolumeResource, Resource, ConsumableResource)`.
@@ -622,7 +635,6 @@ fn typed(name: QName, (content, attrs): (Content, Vec<AttrDecl>)) -> ElementDecl
 fn car(ns: &'static str, v12: bool) -> SchemaDef {
     let n = |l| q(ns, l);
     let ct = CarTypes { ns };
-    let a = ct.a();
     let usage_record_type = || {
         let mut outer = vec![
             r(n("RecordIdentity")),
@@ -672,17 +684,7 @@ fn car(ns: &'static str, v12: bool) -> SchemaDef {
         typed(n("NodeCount"), ct.node_count()),
         typed(n("Processors"), ct.processors()),
         typed(n("ServiceLevel"), ct.service_level()),
-        el(
-            n("CpuDuration"),
-            simple(t(B::Duration)),
-            vec![
-                a.description(),
-                opt_attr(
-                    n("usageType"),
-                    SimpleType::enumeration(B::Token, &["user", "system", "all"]),
-                ),
-            ],
-        ),
+        cpu_duration(ns, &["user", "system", "all"]),
         typed(n("MachineName"), ct.machine_name()),
         el(n("SubmitHost"), simple(t(B::String)), vec![]),
         {
