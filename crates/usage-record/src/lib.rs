@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod apel;
+pub mod convert;
 mod finding;
 mod json;
 mod xml;

@@ -45,15 +45,19 @@ impl Element {
         ns: &'e str,
         local: &'e str,
     ) -> impl Iterator<Item = &'e Element> + 'e {
-        let mut stack: Vec<std::slice::Iter<'e, Node>> = vec![self.children.iter()];
+        self.all_descendants()
+            .filter(move |e| e.ns.as_deref() == Some(ns) && e.local == local)
+    }
+
+    /// Every descendant element, in document order.
+    pub(crate) fn all_descendants(&self) -> impl Iterator<Item = &Element> + '_ {
+        let mut stack: Vec<std::slice::Iter<'_, Node>> = vec![self.children.iter()];
         std::iter::from_fn(move || {
             while let Some(top) = stack.last_mut() {
                 match top.next() {
                     Some(Node::Element(e)) => {
                         stack.push(e.children.iter());
-                        if e.ns.as_deref() == Some(ns) && e.local == local {
-                            return Some(e);
-                        }
+                        return Some(e);
                     }
                     Some(_) => {}
                     None => {

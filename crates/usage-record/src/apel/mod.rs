@@ -16,6 +16,7 @@ mod stream;
 mod summary;
 mod value;
 mod xml_message;
+pub(crate) mod xml_records;
 
 pub use json_message::{MAX_JSON_RECORDS, parse_json_message, render_json_message};
 pub(crate) use message::decode_input;

@@ -11,6 +11,7 @@
 use super::message::{Collect, Mark, Message, Options, Profile, RecordBuilder, decode_input};
 use super::schema::RecordType;
 use super::value::{Value, iso2seconds, parse_timestamp};
+use super::xml_records::{Reader, aur_record, to_kib, ur1_record, ur2_record, ur2_record_type};
 use crate::finding::{Code, Finding, Severity};
 use crate::xml::{self, Element};
 use crate::xsd::{self, Format};
@@ -40,12 +41,20 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
             return msg;
         }
     };
-    // UR 1.0 and AUR under `strict`: the schema pass is the whole check, no element tree.
-    if options.profile == Profile::Strict
-        && xsd::detect_format(input).is_some_and(Format::is_schema_only)
-    {
+    // UR 1.0 and AUR under `strict`: the schema pass is the whole check; the records are then
+    // read (for conversion) from a schema-valid tree.
+    let schema_only = (options.profile == Profile::Strict)
+        .then(|| xsd::detect_format(input).filter(|f| f.is_schema_only()))
+        .flatten();
+    if schema_only.is_some() {
         msg.findings = xsd::validate_document(input, &options.limits).findings;
-        return msg;
+        if msg
+            .findings
+            .iter()
+            .any(|f| f.record.is_none() && f.is_error())
+        {
+            return msg;
+        }
     }
     let root = match xml::parse(text, options.limits.max_depth) {
         Ok(r) => r,
@@ -73,6 +82,10 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
         records: Vec::new(),
         findings: Vec::new(),
     };
+    if let Some(format) = schema_only {
+        schema_only_records(&doc, &root, format, &mut msg);
+        return msg;
+    }
     if options.profile == Profile::Strict {
         strict_document(input, &doc, &root, at, options, &mut msg, &mut sink);
         return msg;
@@ -163,6 +176,45 @@ fn strict_document<'a>(
     }
     msg.records = std::mem::take(&mut sink.records);
     msg.findings.append(&mut sink.findings);
+    msg.findings.sort_by_key(|f| (f.position.offset, f.record));
+}
+
+/// UR 1.0 and AUR records, read without the APEL record rules (the schema pass has checked
+/// them): UR 1.0 as job records, AUR as summary records.
+fn schema_only_records(doc: &Doc<'_>, root: &Element, format: Format, msg: &mut Message<'_>) {
+    let ns = format.namespace();
+    let (record_type, names): (RecordType, &[&str]) = match format {
+        Format::Ur1 => (RecordType::Job, &["UsageRecord", "JobUsageRecord"]),
+        Format::Ur2 => (RecordType::Job, &["UsageRecord"]),
+        _ => (RecordType::Summary, &["SummaryRecord"]),
+    };
+    let car = if format == Format::Aur11 {
+        xsd::schemas::CAR11_NS
+    } else {
+        CAR_NS
+    };
+    let records = std::iter::once(root)
+        .chain(root.all_descendants())
+        .filter(|e| e.ns.as_deref() == Some(ns) && names.contains(&e.local.as_str()));
+    for (i, r) in records.enumerate() {
+        let record_type = if format == Format::Ur2 {
+            ur2_record_type(r)
+        } else {
+            record_type
+        };
+        msg.record_type.get_or_insert(record_type);
+        let mut reader = Reader::new(doc.text, &doc.index, record_type, i);
+        match format {
+            Format::Ur1 => ur1_record(r, &mut reader),
+            Format::Ur2 => ur2_record(r, &mut reader),
+            _ => aur_record(r, ns, car, &mut reader),
+        }
+        let at = doc.position(r.offset);
+        reader.finish(at, msg);
+    }
+    if msg.record_type.is_none() {
+        msg.record_type = Some(record_type);
+    }
     msg.findings.sort_by_key(|f| (f.position.offset, f.record));
 }
 
@@ -270,11 +322,19 @@ fn car_record<'a>(
     if let Some(e) = r.first(car_ns, "Group") {
         b.xml_value("VO", &e.text(), doc.mark(e));
     }
-    if let Some(e) = group_attribute(r, car_ns, "type", "group") {
-        b.xml_value("VOGroup", &e.text(), doc.mark(e));
-    }
-    if let Some(e) = group_attribute(r, car_ns, "type", "role") {
-        b.xml_value("VORole", &e.text(), doc.mark(e));
+    // apel reads the types `group` and `role` (apel #252); CAR 1.2 names them `vo-group` and
+    // `vo-role`, which `strict` reads first.
+    let strict = options.profile == Profile::Strict;
+    for (field, apel_kind, car_kind) in [
+        ("VOGroup", "group", "vo-group"),
+        ("VORole", "role", "vo-role"),
+    ] {
+        let documented = strict
+            .then(|| group_attribute(r, car_ns, "type", car_kind))
+            .flatten();
+        if let Some(e) = documented.or_else(|| group_attribute(r, car_ns, "type", apel_kind)) {
+            b.xml_value(field, &e.text(), doc.mark(e));
+        }
     }
     if let Some(e) = r.first(car_ns, "WallDuration")
         && let Some(secs) = iso2seconds(&e.text())
@@ -319,6 +379,32 @@ fn car_record<'a>(
             e.attr(Some(car_ns), "type").unwrap_or_default(),
             m,
         );
+    }
+    // apel does not read Memory; `strict` reads the Physical and Virtual ones in KiB.
+    if strict {
+        for (field, kind) in [("MemoryReal", "Physical"), ("MemoryVirtual", "Virtual")] {
+            let Some(e) = r
+                .descendants(car_ns, "Memory")
+                .find(|m| m.attr(Some(car_ns), "type") == Some(kind))
+            else {
+                continue;
+            };
+            let unit = e.attr(Some(car_ns), "storageUnit");
+            match unit.and_then(|u| to_kib(&e.text(), u)) {
+                Some(k) => b.xml_typed(field, Value::Int(k), doc.mark(e)),
+                None => b.xml_error(
+                    doc.mark(e),
+                    field,
+                    Code::InvalidInteger,
+                    format!(
+                        "{} {} is not a whole number of KiB (a storageUnit is needed)",
+                        e.text().trim(),
+                        unit.unwrap_or("(no storageUnit)")
+                    ),
+                    String::new(),
+                ),
+            }
+        }
     }
     if let Some(e) = r.first(car_ns, "ServiceLevel") {
         let m = doc.mark(e);
@@ -379,6 +465,34 @@ fn star_record<'a>(doc: &Doc<'a>, r: &Element, options: &Options, sink: &mut Col
     for name in ["StartTime", "EndTime"] {
         if let Some(e) = r.first(STAR_NS, name) {
             timestamp(&mut b, name, &e.text(), doc.mark(e));
+        }
+    }
+    // The 2011 StAR draft (and SGAS) write MeasureTime and ValidDuration instead: `strict`
+    // reads them as the period [MeasureTime, MeasureTime + ValidDuration]. apel requires
+    // StartTime and EndTime.
+    if options.profile == Profile::Strict
+        && r.first(STAR_NS, "StartTime").is_none()
+        && let Some(m) = r.first(STAR_NS, "MeasureTime")
+    {
+        let mark = doc.mark(m);
+        timestamp(&mut b, "StartTime", &m.text(), mark);
+        let end = r
+            .first(STAR_NS, "ValidDuration")
+            .map_or(Some(0), |d| iso2seconds(d.text().trim()));
+        match (parse_timestamp(m.text().trim()), end) {
+            (Ok(t), Some(secs)) if r.first(STAR_NS, "EndTime").is_none() => {
+                if let Some(end) = t.checked_add_seconds(secs) {
+                    b.xml_typed("EndTime", Value::Time(end), mark);
+                }
+            }
+            (_, None) => b.xml_error(
+                mark,
+                "EndTime",
+                Code::InvalidDateTime,
+                "ValidDuration is not an ISO 8601 duration".into(),
+                String::new(),
+            ),
+            _ => {}
         }
     }
     for name in [

@@ -3,11 +3,13 @@
 //!
 //! ```text
 //! usage-record validate [--profile apel|strict] [--output human|json|sarif] [--at RFC3339] [FILE...|-]
-//! usage-record summarise [--at RFC3339] FILE...        # cloud records -> cloud summary message
+//! usage-record convert --to apel|car|aur|star|ur1|ur2|json [--output FILE] [--profile strict|apel] [--at RFC3339] FILE|-
+//! usage-record summarise [--at RFC3339] [--output-dir DIR [--records-per-message N]] FILE...
 //! ```
 //!
-//! Exit status: 0 when every input is valid, 1 when some input is invalid, 2 on a usage or I/O
-//! error.
+//! Exit status: 0 when every input is valid, 1 when some input is invalid (for `convert`: also
+//! when the output is not valid in the target format), 2 on a usage or I/O error (for
+//! `convert`: also when the target cannot carry the records).
 
 use clap::{Parser, Subcommand, ValueEnum};
 use fedcloud_core::{Clock, FixedClock, SystemClock, UtcTime};
@@ -44,12 +46,40 @@ enum Command {
         /// Files to validate; `-` or none reads standard input.
         files: Vec<String>,
     },
+    /// Convert a document to another format. Differences (values dropped, required values
+    /// missing, values assumed) and the output's own findings go to standard error.
+    Convert {
+        /// The target format.
+        #[arg(long, value_name = "FORMAT")]
+        to: String,
+        /// Where to write the result; default: standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<String>,
+        /// The rules the input is read with (strict reads UR 1.0, AUR and UR 2.0, which apel
+        /// does not load).
+        #[arg(long, value_enum, default_value = "strict")]
+        profile: ProfileArg,
+        /// "Now" (RFC 3339): the time checks of the input and the createTime of generated
+        /// record identities; default: the clock.
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+        /// The document; `-` reads standard input.
+        file: String,
+    },
     /// Build the cloud summary message (APEL-cloud-summary-message v0.4) from cloud record
     /// messages, as apel's server summarises them.
     Summarise {
         /// "Now" for validating the input (RFC 3339); default: the clock.
         #[arg(long, value_name = "RFC3339")]
         at: Option<String>,
+        /// Write the summaries as messages of at most --records-per-message records, as files
+        /// `cloud-summary-00001.apel`, … in this directory (apel's unloader splits the same
+        /// way), instead of one message on standard output.
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<String>,
+        /// Records per message with --output-dir.
+        #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+        records_per_message: u32,
         /// Cloud record messages, in the order they would be loaded; `-` or none reads standard
         /// input.
         files: Vec<String>,
@@ -98,7 +128,24 @@ fn main() -> ExitCode {
             at,
             files,
         } => validate(profile, output, at.as_deref(), files),
-        Command::Summarise { at, files } => summarise(at.as_deref(), files),
+        Command::Convert {
+            to,
+            output,
+            profile,
+            at,
+            file,
+        } => convert(&to, output.as_deref(), profile, at.as_deref(), &file),
+        Command::Summarise {
+            at,
+            output_dir,
+            records_per_message,
+            files,
+        } => summarise(
+            at.as_deref(),
+            output_dir.as_deref(),
+            records_per_message,
+            files,
+        ),
     }
 }
 
@@ -114,7 +161,12 @@ fn now_from(at: Option<&str>) -> Result<UtcTime, ExitCode> {
 
 /// Reads the cloud records of every input (invalid records are reported on standard error and
 /// left out), and prints one cloud summary message.
-fn summarise(at: Option<&str>, files: Vec<String>) -> ExitCode {
+fn summarise(
+    at: Option<&str>,
+    output_dir: Option<&str>,
+    per_message: u32,
+    files: Vec<String>,
+) -> ExitCode {
     let now = match now_from(at) {
         Ok(t) => t,
         Err(code) => return code,
@@ -158,12 +210,15 @@ fn summarise(at: Option<&str>, files: Vec<String>) -> ExitCode {
         );
     }
     let summaries = usage_record::apel::summarise_cloud(&records);
-    match usage_record::apel::render_message(&summaries) {
-        Ok(text) => print!("{text}"),
-        Err(e) => {
-            eprintln!("usage-record: {e}");
-            return ExitCode::from(2);
-        }
+    let written = match output_dir {
+        None => usage_record::apel::render_message(&summaries)
+            .map_err(|e| e.to_string())
+            .map(|text| print!("{text}")),
+        Some(dir) => write_messages(dir, &summaries, per_message),
+    };
+    if let Err(e) = written {
+        eprintln!("usage-record: {e}");
+        return ExitCode::from(2);
     }
     if invalid {
         ExitCode::from(1)
@@ -172,16 +227,127 @@ fn summarise(at: Option<&str>, files: Vec<String>) -> ExitCode {
     }
 }
 
+/// Writes `records` as messages of at most `per_message` records, one file each.
+fn write_messages(
+    dir: &str,
+    records: &[usage_record::apel::Record<'_>],
+    per_message: u32,
+) -> Result<(), String> {
+    let per_message = usize::try_from(per_message).unwrap_or(usize::MAX).max(1);
+    std::fs::create_dir_all(dir).map_err(|e| format!("{dir}: {e}"))?;
+    for (i, chunk) in records.chunks(per_message).enumerate() {
+        let text = usage_record::apel::render_message(chunk).map_err(|e| e.to_string())?;
+        let path = std::path::Path::new(dir).join(format!("cloud-summary-{:05}.apel", i + 1));
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn profile_of(p: ProfileArg) -> Profile {
+    match p {
+        ProfileArg::Apel => Profile::Apel,
+        ProfileArg::Strict => Profile::Strict,
+    }
+}
+
+/// `convert`: reads one document, writes it in the target format, reports differences.
+fn convert(
+    to: &str,
+    output: Option<&str>,
+    profile: ProfileArg,
+    at: Option<&str>,
+    path: &str,
+) -> ExitCode {
+    use usage_record::convert::{ConvertError, Target};
+    let target: Target = match to.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("usage-record: --to: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let now = match now_from(at) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let options = Options::new(profile_of(profile), &FixedClock(now));
+    let bytes = if path == "-" {
+        read_whole(std::io::stdin().lock(), &options)
+    } else {
+        std::fs::File::open(path)
+            .map_err(|e| e.to_string())
+            .and_then(|f| read_whole(f, &options))
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("usage-record: {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (msg, conversion) = match usage_record::convert::convert(&bytes, target, &options) {
+        Ok(r) => r,
+        Err(ConvertError::NothingToConvert) => {
+            let msg = usage_record::convert::read(&bytes, &options);
+            for f in &msg.findings {
+                eprintln!("{}", human_line(path, f));
+            }
+            eprintln!("usage-record: {path}: no valid record to convert");
+            return ExitCode::from(1);
+        }
+        Err(e) => {
+            eprintln!("usage-record: {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for f in &msg.findings {
+        eprintln!("{}", human_line(path, f));
+    }
+    for l in &conversion.losses {
+        let at = l
+            .position
+            .map(|p| format!("{path}:{}:{}: ", p.line, p.column))
+            .unwrap_or_else(|| format!("{path}: "));
+        eprintln!(
+            "{at}{}[{}] record {} ({} record{}): {}",
+            l.kind.as_str(),
+            l.field,
+            l.first_record,
+            l.count,
+            if l.count == 1 { "" } else { "s" },
+            l.message
+        );
+    }
+    let out_name = output.unwrap_or("(output)");
+    for f in &conversion.output_findings {
+        eprintln!("{}", human_line(out_name, f));
+    }
+    let written = match output {
+        Some(file) => std::fs::write(file, &conversion.output).map_err(|e| format!("{file}: {e}")),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(conversion.output.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| e.to_string())
+        }
+    };
+    if let Err(e) = written {
+        eprintln!("usage-record: {e}");
+        return ExitCode::from(2);
+    }
+    if msg.is_valid() && conversion.output_valid() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn validate(profile: ProfileArg, output: Output, at: Option<&str>, files: Vec<String>) -> ExitCode {
     let now = match now_from(at) {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let profile = match profile {
-        ProfileArg::Apel => Profile::Apel,
-        ProfileArg::Strict => Profile::Strict,
-    };
-    let options = Options::new(profile, &FixedClock(now));
+    let options = Options::new(profile_of(profile), &FixedClock(now));
     let files = if files.is_empty() {
         vec!["-".to_owned()]
     } else {

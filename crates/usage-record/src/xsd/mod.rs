@@ -14,7 +14,7 @@
 //! Every violation is reported (the validator recovers by skipping the offending subtree), each
 //! with its record index, line and column.
 
-mod schemas;
+pub(crate) mod schemas;
 mod simple;
 
 pub use schemas::Format;
@@ -980,7 +980,8 @@ fn show(ns: &str, local: &str) -> String {
 /// A defect in the schema tables (tests compile every format, so this does not happen in a
 /// released build).
 pub(crate) fn compiled(format: Format) -> Result<&'static Compiled, SchemaError> {
-    static CACHE: [OnceLock<Result<Compiled, SchemaError>>; 5] = [const { OnceLock::new() }; 5];
+    const N: usize = Format::ALL.len();
+    static CACHE: [OnceLock<Result<Compiled, SchemaError>>; N] = [const { OnceLock::new() }; N];
     let i = Format::ALL.iter().position(|f| *f == format).unwrap_or(0);
     let slot = CACHE
         .get(i)

@@ -28,6 +28,8 @@ pub(crate) const AUR11_NS: &str = "http://eu-emi.eu/namespaces/2012/10/aggregate
 pub(crate) const CAR12_NS: &str = "http://eu-emi.eu/namespaces/2012/11/computerecord";
 /// EMI AUR 1.2.
 pub(crate) const AUR12_NS: &str = "http://eu-emi.eu/namespaces/2012/11/aggregatedcomputerecord";
+/// OGF UR 2.0 (GFD.204).
+pub(crate) const UR2_NS: &str = "http://schema.ogf.org/urf/2013/04/urf";
 
 /// An XML record format, told by the namespace of the root element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,6 +45,9 @@ pub enum Format {
     Aur11,
     /// EMI Aggregated CAR 1.2 (namespace `2012/11`).
     Aur12,
+    /// OGF Usage Record 2.0 (GFD.204, namespace `2013/04`). No XSD file is public; the model is
+    /// GFD.204's block structure as the Taverna JAXB binding encodes it.
+    Ur2,
 }
 
 impl Format {
@@ -55,6 +60,7 @@ impl Format {
             Format::Car12 => "car-1.2",
             Format::Aur11 => "aur-1.1",
             Format::Aur12 => "aur-1.2",
+            Format::Ur2 => "ur2",
         }
     }
 
@@ -67,6 +73,7 @@ impl Format {
             Format::Car12 => CAR12_NS,
             Format::Aur11 => AUR11_NS,
             Format::Aur12 => AUR12_NS,
+            Format::Ur2 => UR2_NS,
         }
     }
 
@@ -74,7 +81,10 @@ impl Format {
     /// format (UR 1.0 and AUR), so `strict` validation is the schema pass alone.
     #[must_use]
     pub const fn is_schema_only(self) -> bool {
-        matches!(self, Format::Ur1 | Format::Aur11 | Format::Aur12)
+        matches!(
+            self,
+            Format::Ur1 | Format::Aur11 | Format::Aur12 | Format::Ur2
+        )
     }
 
     /// All formats with a built-in schema.
@@ -84,6 +94,7 @@ impl Format {
         Format::Car12,
         Format::Aur11,
         Format::Aur12,
+        Format::Ur2,
     ];
 
     pub(crate) fn schema(self) -> SchemaDef {
@@ -93,6 +104,7 @@ impl Format {
             Format::Car12 => car(CAR12_NS, true).with_records(CAR_RECORDS_12),
             Format::Aur11 => aur(AUR11_NS, CAR11_NS, false),
             Format::Aur12 => aur(AUR12_NS, CAR12_NS, true),
+            Format::Ur2 => ur2(),
         }
     }
 }
@@ -464,6 +476,233 @@ const CAR_RECORDS_11: &[QName] = &[q(CAR11_NS, "UsageRecord")];
 const CAR_RECORDS_12: &[QName] = &[q(CAR12_NS, "UsageRecord")];
 const AUR_RECORDS_11: &[QName] = &[q(AUR11_NS, "SummaryRecord")];
 const AUR_RECORDS_12: &[QName] = &[q(AUR12_NS, "SummaryRecord")];
+
+/// OGF UR 2.0 (GFD.204 §3–§13): a record is a sequence of usage blocks. Every element is
+/// global (one declaration per name, shared by the blocks that use it) and every attribute is
+/// qualified.
+fn ur2() -> SchemaDef {
+    let ns = UR2_NS;
+    let n = |l| q(ns, l);
+    let plain = |l, base| el(n(l), simple(t(base)), vec![]);
+    let with_attr = |l, base, attr, attr_base, required| {
+        el(
+            n(l),
+            simple(t(base)),
+            vec![AttrDecl {
+                name: n(attr),
+                ty: t(attr_base),
+                required,
+            }],
+        )
+    };
+    let block = |l, items: Vec<Particle>| el(n(l), elements(seq(items)), vec![]);
+    let usage_record_type = || {
+        elements(seq(vec![
+            r(n("RecordIdentityBlock")),
+            r(n("SubjectIdentityBlock")).opt(),
+            r(n("ComputeUsageBlock")).any_number(),
+            r(n("JobUsageBlock")).opt(),
+            r(n("MemoryUsageBlock")).any_number(),
+            r(n("StorageUsageBlock")).any_number(),
+            r(n("CloudUsageBlock")).opt(),
+            r(n("NetworkUsageBlock")).any_number(),
+        ]))
+    };
+    let mut globals = usage_group(ns, &["UsageRecord"], usage_record_type);
+    for (l, base) in [
+        ("RecordId", B::String),
+        ("CreateTime", B::DateTime),
+        ("Site", B::String),
+        ("LocalUserId", B::String),
+        ("LocalGroupId", B::String),
+        ("GlobalUserId", B::String),
+        ("GlobalGroupId", B::String),
+        ("CpuDuration", B::Duration),
+        ("WallDuration", B::Duration),
+        ("StartTime", B::DateTime),
+        ("EndTime", B::DateTime),
+        ("HostType", B::String),
+        ("Processors", B::PositiveInteger),
+        ("NodeCount", B::PositiveInteger),
+        ("ExitStatus", B::Integer),
+        ("Charge", B::Decimal),
+        ("ProcessId", B::PositiveInteger),
+        ("GlobalJobId", B::String),
+        ("LocalJobId", B::String),
+        ("JobName", B::String),
+        ("MachineName", B::String),
+        ("SubmitHost", B::String),
+        ("ServiceLevel", B::String),
+        ("Status", B::String),
+        ("MemoryClass", B::String),
+        ("MemoryResourceCapacityUsed", B::NonNegativeInteger),
+        ("MemoryResourceCapacityAllocated", B::NonNegativeInteger),
+        ("MemoryResourceCapacityRequested", B::NonNegativeInteger),
+        ("StorageShare", B::String),
+        ("StorageMedia", B::String),
+        ("StorageClass", B::String),
+        ("DirectoryPath", B::String),
+        ("FileCount", B::PositiveInteger),
+        ("StorageResourceCapacityUsed", B::NonNegativeInteger),
+        ("StorageLogicalCapacityUsed", B::NonNegativeInteger),
+        ("StorageResourceCapacityAllocated", B::NonNegativeInteger),
+        ("Host", B::String),
+        ("LocalVirtualMachineId", B::String),
+        ("GlobalVirtualMachineId", B::String),
+        ("SuspendDuration", B::Duration),
+        ("ImageId", B::String),
+    ] {
+        globals.push(plain(l, base));
+    }
+    globals.extend([
+        with_attr("Infrastructure", B::String, "description", B::String, false),
+        with_attr("GlobalGroupAttribute", B::String, "type", B::String, true),
+        with_attr("Hostname", B::String, "primary", B::Boolean, false),
+        with_attr("Benchmark", B::Float, "type", B::String, true),
+        with_attr("SubmitType", B::String, "description", B::String, false),
+        with_attr("Queue", B::String, "description", B::String, false),
+        with_attr("TimeInstant", B::DateTime, "type", B::String, false),
+        with_attr(
+            "NetworkClass",
+            B::String,
+            "NetworkResourceBandwidth",
+            B::PositiveInteger,
+            false,
+        ),
+        with_attr(
+            "NetworkInboundUsed",
+            B::NonNegativeInteger,
+            "SourceAddress",
+            B::String,
+            false,
+        ),
+        with_attr(
+            "NetworkOutboundUsed",
+            B::NonNegativeInteger,
+            "DestinationAddress",
+            B::String,
+            false,
+        ),
+        block(
+            "ExecutionHost",
+            vec![
+                r(n("Hostname")),
+                r(n("ProcessId")).any_number(),
+                r(n("Benchmark")).any_number(),
+            ],
+        ),
+        block(
+            "RecordIdentityBlock",
+            vec![
+                r(n("RecordId")),
+                r(n("CreateTime")),
+                r(n("Site")).opt(),
+                r(n("Infrastructure")).opt(),
+            ],
+        ),
+        block(
+            "SubjectIdentityBlock",
+            vec![
+                r(n("LocalUserId")).opt(),
+                r(n("LocalGroupId")).opt(),
+                r(n("GlobalUserId")).opt(),
+                r(n("GlobalGroupId")).opt(),
+                r(n("GlobalGroupAttribute")).any_number(),
+            ],
+        ),
+        block(
+            "ComputeUsageBlock",
+            vec![
+                r(n("CpuDuration")),
+                r(n("WallDuration")),
+                r(n("StartTime")),
+                r(n("EndTime")),
+                r(n("ExecutionHost")).any_number(),
+                r(n("HostType")).opt(),
+                r(n("Processors")).opt(),
+                r(n("NodeCount")).opt(),
+                r(n("ExitStatus")).opt(),
+                r(n("Charge")).opt(),
+            ],
+        ),
+        block(
+            "JobUsageBlock",
+            vec![
+                r(n("GlobalJobId")).opt(),
+                r(n("LocalJobId")).opt(),
+                r(n("JobName")).opt(),
+                r(n("MachineName")).opt(),
+                r(n("SubmitHost")).opt(),
+                r(n("SubmitType")).opt(),
+                r(n("Queue")).opt(),
+                r(n("TimeInstant")).any_number(),
+                r(n("ServiceLevel")).opt(),
+                r(n("Status")),
+            ],
+        ),
+        block(
+            "MemoryUsageBlock",
+            vec![
+                r(n("MemoryClass")),
+                r(n("MemoryResourceCapacityUsed")),
+                r(n("MemoryResourceCapacityAllocated")).opt(),
+                r(n("MemoryResourceCapacityRequested")).opt(),
+                r(n("StartTime")),
+                r(n("EndTime")),
+                r(n("ExecutionHost")).opt(),
+                r(n("HostType")).opt(),
+                r(n("Charge")).opt(),
+            ],
+        ),
+        block(
+            "StorageUsageBlock",
+            vec![
+                r(n("StorageShare")).opt(),
+                r(n("StorageMedia")).opt(),
+                r(n("StorageClass")).opt(),
+                r(n("DirectoryPath")).opt(),
+                r(n("FileCount")).opt(),
+                r(n("StorageResourceCapacityUsed")),
+                r(n("StorageLogicalCapacityUsed")).opt(),
+                r(n("StorageResourceCapacityAllocated")).opt(),
+                r(n("StartTime")),
+                r(n("EndTime")),
+                r(n("Host")).opt(),
+                r(n("HostType")).opt(),
+                r(n("Charge")).opt(),
+            ],
+        ),
+        block(
+            "CloudUsageBlock",
+            vec![
+                r(n("LocalVirtualMachineId")).opt(),
+                r(n("GlobalVirtualMachineId")).opt(),
+                r(n("Status")),
+                r(n("SuspendDuration")).opt(),
+                r(n("ImageId")).opt(),
+                r(n("MachineName")).opt(),
+                r(n("SubmitHost")).opt(),
+                r(n("TimeInstant")).any_number(),
+                r(n("ServiceLevel")).opt(),
+            ],
+        ),
+        block(
+            "NetworkUsageBlock",
+            vec![
+                r(n("NetworkClass")),
+                r(n("NetworkInboundUsed")),
+                r(n("NetworkOutboundUsed")),
+                r(n("Charge")).opt(),
+            ],
+        ),
+    ]);
+    SchemaDef {
+        globals,
+        records: UR2_RECORDS,
+    }
+}
+
+const UR2_RECORDS: &[QName] = &[q(UR2_NS, "UsageRecord")];
 
 /// The abstract `Usage` head, the record elements of its substitution group (all of
 /// `UsageRecordType`) and the `UsageRecords` container of UR 1.0 and CAR.

@@ -18,6 +18,8 @@ pub(crate) enum Builtin {
     Int,
     Integer,
     PositiveInteger,
+    NonNegativeInteger,
+    Decimal,
     Float,
     Boolean,
     Duration,
@@ -118,6 +120,8 @@ impl Builtin {
             Builtin::Int => "int",
             Builtin::Integer => "integer",
             Builtin::PositiveInteger => "positiveInteger",
+            Builtin::NonNegativeInteger => "nonNegativeInteger",
+            Builtin::Decimal => "decimal",
             Builtin::Float => "float",
             Builtin::Boolean => "boolean",
             Builtin::Duration => "duration",
@@ -220,6 +224,10 @@ fn lexical_ok(base: Builtin, v: &str) -> bool {
         Builtin::PositiveInteger => {
             integer(v).is_some_and(|(neg, digits)| !neg && digits.bytes().any(|b| b != b'0'))
         }
+        Builtin::NonNegativeInteger => {
+            integer(v).is_some_and(|(neg, digits)| !neg || digits.bytes().all(|b| b == b'0'))
+        }
+        Builtin::Decimal => decimal(v),
         Builtin::Float => matches!(v, "INF" | "-INF" | "NaN") || float(v),
         Builtin::Boolean => matches!(v, "true" | "false" | "1" | "0"),
         Builtin::Duration => duration(v),
@@ -454,6 +462,15 @@ mod tests {
             (Builtin::PositiveInteger, "0", false),
             (Builtin::PositiveInteger, "-1", false),
             (Builtin::PositiveInteger, "1.0", false),
+            (Builtin::NonNegativeInteger, "0", true),
+            (Builtin::NonNegativeInteger, "-0", true),
+            (Builtin::NonNegativeInteger, "+12", true),
+            (Builtin::NonNegativeInteger, "-1", false),
+            (Builtin::NonNegativeInteger, "1e3", false),
+            (Builtin::Decimal, "-1.50", true),
+            (Builtin::Decimal, ".5", true),
+            (Builtin::Decimal, "1e3", false),
+            (Builtin::Decimal, "INF", false),
             (Builtin::PositiveInteger, "", false),
             (Builtin::Int, "2147483647", true),
             (Builtin::Int, "2147483648", false),
