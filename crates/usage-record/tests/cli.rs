@@ -238,3 +238,134 @@ fn strict_xml_names_the_format_and_counts_records() {
     assert_eq!(code, 1);
     assert!(out.contains("unknown-message-type"), "{out}");
 }
+
+const JOB: &str = "APEL-individual-job-message: v0.3\nSite: S\nSubmitHost: ce.example.org\nMachineName: wn.example.org\nQueue: q\nLocalJobId: 1\nLocalUserId: u\nWallDuration: 10\nCpuDuration: 5\nStartTime: 1600000000\nEndTime: 1600000010\nInfrastructureType: grid\nServiceLevelType: HEPSPEC\nServiceLevel: 10.0\n%%\n";
+
+#[test]
+fn convert_writes_the_target_and_reports_differences() {
+    let path = file("job.apel", JOB);
+    let p = path.to_str().unwrap();
+    let at = "2026-11-21T00:00:00Z";
+    let (code, car, err) = run(&["convert", "--to", "car", "--at", at, p], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        car.contains("<urf:MachineName>wn.example.org</urf:MachineName>"),
+        "{car}"
+    );
+    assert!(
+        car.contains("urf:createTime=\"2026-11-21T00:00:00Z\""),
+        "{car}"
+    );
+    // Values the converter supplied are reported, each once, with the number of records.
+    assert!(err.contains("assumed[Status] record 0 (1 record)"), "{err}");
+    // Back to APEL text through --output: the same record.
+    let car_path = file("job.car.xml", &car);
+    let out =
+        std::env::temp_dir().join(format!("usage-record-cli-{}/back.apel", std::process::id()));
+    let o = out.to_str().unwrap();
+    let (code, stdout, err) = run(
+        &[
+            "convert",
+            "--to",
+            "apel",
+            "--at",
+            at,
+            "--output",
+            o,
+            car_path.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.is_empty());
+    let back = std::fs::read_to_string(&out).unwrap();
+    let mut a: Vec<&str> = JOB.lines().skip(1).collect();
+    let mut b: Vec<&str> = back.lines().skip(1).collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    assert_eq!(a, b);
+    // A target that cannot carry job records, an unknown target: usage errors.
+    assert_eq!(run(&["convert", "--to", "star", p], None).0, 2);
+    assert_eq!(run(&["convert", "--to", "xml", p], None).0, 2);
+    assert_eq!(run(&["convert", "--to", "car", "/nonexistent"], None).0, 2);
+    // Output the target judges invalid (no MachineName): written, reported, exit 1.
+    let gap = file(
+        "gap.apel",
+        &JOB.replace("MachineName: wn.example.org\n", ""),
+    );
+    let (code, out, err) = run(
+        &["convert", "--to", "car", "--at", at, gap.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("<urf:UsageRecord>"));
+    assert!(err.contains("missing[MachineName]"), "{err}");
+    assert!(err.contains("error[xml-schema]"), "{err}");
+    // Input without a valid record: exit 1, nothing written.
+    let (code, out, _) = run(&["convert", "--to", "car", "-"], Some(INVALID));
+    assert_eq!((code, out.as_str()), (1, ""));
+}
+
+#[test]
+fn summarise_splits_into_messages() {
+    let mut cloud = String::from("APEL-cloud-message: v0.4\n");
+    for i in 0..5 {
+        cloud.push_str(&format!(
+            "VMUUID: vm-{i}\nSiteName: S\nStatus: completed\nEndTime: 1704153600\nImageId: img-{i}\n%%\n"
+        ));
+    }
+    let path = file("cloud5.apel", &cloud);
+    let dir = std::env::temp_dir().join(format!("usage-record-cli-{}/split", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, out, err) = run(
+        &[
+            "summarise",
+            "--output-dir",
+            dir.to_str().unwrap(),
+            "--records-per-message",
+            "2",
+            path.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty());
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "cloud-summary-00001.apel",
+            "cloud-summary-00002.apel",
+            "cloud-summary-00003.apel"
+        ]
+    );
+    let counts: Vec<usize> = names
+        .iter()
+        .map(|n| {
+            std::fs::read_to_string(dir.join(n))
+                .unwrap()
+                .matches("%%")
+                .count()
+        })
+        .collect();
+    assert_eq!(counts, [2, 2, 1]);
+    assert_eq!(
+        run(
+            &[
+                "summarise",
+                "--output-dir",
+                dir.to_str().unwrap(),
+                "--records-per-message",
+                "0",
+                path.to_str().unwrap()
+            ],
+            None
+        )
+        .0,
+        2
+    );
+}
