@@ -5,7 +5,10 @@
 //! - three seed documents of ours (UR 1.0, CAR 1.1, AUR 1.1) and every single-line mutation of
 //!   them (a line deleted, duplicated, swapped with the next, its text or first attribute value
 //!   replaced by a value from a list of edge cases) — a few thousand documents that probe each
-//!   content model, attribute and simple type.
+//!   content model, attribute and simple type;
+//! - what `usage_record::convert` renders: the corpus job messages (and a clean one of ours) as
+//!   UR 1.0, the corpus summary messages (and one of ours) as AUR (moved to 2012/10), so that the converter's own verdict on its
+//!   output is checked against the reference tool too.
 //!
 //! Verdicts that differ are listed with their reason in `expected/usage-record-xmllint.txt`;
 //! a new difference or a listed one that disappears fails the suite. Skips with a notice when
@@ -191,6 +194,52 @@ fn ours(doc: &[u8]) -> (bool, String) {
     (r.is_valid(), first)
 }
 
+/// The corpus APEL messages the case's format can carry, converted to it.
+fn rendered(dir: &Path, case: &str) -> Result<Vec<(String, String)>, Box<dyn std::error::Error>> {
+    use usage_record::apel::{Options, Profile, RecordType, parse_any};
+    use usage_record::convert::{Target, render};
+    use usage_record::fedcloud_core::{FixedClock, UtcTime};
+    let (target, types): (Target, &[RecordType]) = match case {
+        "ur1" => (Target::Ur1, &[RecordType::Job, RecordType::Job04]),
+        "aur11" => (Target::Aur, &[RecordType::Summary, RecordType::Summary04]),
+        _ => return Ok(Vec::new()),
+    };
+    let now = UtcTime::parse_strict("2026-11-21T00:00:00Z")?;
+    let options = Options::new(Profile::Apel, &FixedClock(now));
+    let mut docs = Vec::new();
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(dir.join("apel/messages"))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    // And two clean messages of ours whose conversions are valid.
+    sources.push(Path::new(SEEDS).join("convert-job.apel"));
+    sources.push(Path::new(SEEDS).join("convert-summary.apel"));
+    sources.sort();
+    let mut valid = 0;
+    for p in sources {
+        let bytes = std::fs::read(&p)?;
+        let msg = parse_any(&bytes, &options);
+        if !msg.record_type.is_some_and(|t| types.contains(&t)) {
+            continue;
+        }
+        let records: Vec<_> = msg.valid_records().cloned().collect();
+        if records.is_empty() {
+            continue;
+        }
+        let c = render(&records, target, &options)?;
+        valid += usize::from(c.output_valid());
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        docs.push((
+            format!("rendered-{name}"),
+            c.output.replace("/2012/11/", "/2012/10/"),
+        ));
+    }
+    assert!(
+        valid > 0,
+        "no rendered {case} document is valid by our own verdict"
+    );
+    Ok(docs)
+}
+
 #[test]
 fn verdicts_equal_xmllint() -> Result<(), Box<dyn std::error::Error>> {
     let Some(dir) = corpus_area("usage-record")? else {
@@ -224,6 +273,7 @@ fn verdicts_equal_xmllint() -> Result<(), Box<dyn std::error::Error>> {
                 docs.push(("corpus-ssm-car-com-prefix.xml".into(), text));
             }
         }
+        docs.extend(rendered(&dir, case.name)?);
         let mut files = Vec::new();
         for (id, text) in &docs {
             let path = case_dir.join(format!("{id}.xml"));
