@@ -172,5 +172,49 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench, bench_xml, bench_xml_schema);
+/// Conversions (`usage_record::convert`): 20,000 job records to CAR 1.2 and UR 2.0, and the
+/// CAR document back to APEL text. Each includes reading the output back to judge it, as the
+/// command line does.
+fn bench_convert(c: &mut Criterion) {
+    use usage_record::convert::{Target, convert, render};
+    let clock = FixedClock("2026-11-21T00:00:00Z".parse().unwrap());
+    let opts = Options::new(Profile::Strict, &clock);
+    let text = job_message();
+    let msg = parse_message(text.as_bytes(), &opts);
+    let records: Vec<_> = msg.valid_records().cloned().collect();
+    assert_eq!(records.len(), RECORDS);
+    let mut g = c.benchmark_group("convert");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(RECORDS as u64));
+    for target in [Target::Car, Target::Ur2] {
+        let check = render(&records, target, &opts).unwrap();
+        assert!(
+            check.output_valid(),
+            "{target:?}: {:?}",
+            check.output_findings.first()
+        );
+        g.bench_function(
+            format!("job_v0.4_to_{}/20000_records", target.as_str()),
+            |b| {
+                b.iter(|| black_box(render(black_box(&records), target, &opts)));
+            },
+        );
+    }
+    let car = render(&records, Target::Car, &opts).unwrap().output;
+    let back = convert(car.as_bytes(), Target::Apel, &opts).unwrap();
+    assert!(
+        back.1.output_valid(),
+        "{:?}",
+        back.1.output_findings.first()
+    );
+    g.bench_function(
+        format!("car_to_apel/20000_records_{}_bytes", car.len()),
+        |b| {
+            b.iter(|| black_box(convert(black_box(car.as_bytes()), Target::Apel, &opts)));
+        },
+    );
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_xml, bench_xml_schema, bench_convert);
 criterion_main!(benches);
