@@ -1,0 +1,20 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod error;
+mod json;
+mod message;
+mod options;
+mod quoted;
+mod render;
+mod text;
+mod typing;
+
+pub use error::{Error, ErrorKind};
+pub use message::{AttributeSpec, CategoryRendering, Composition, LinkRendering, Message};
+pub use occi_model;
+pub use options::{Leniency, Limits, Mode, Warning};
+pub use render::{
+    HeaderBudget, HeaderRendering, OverBudget, header_values, render_headers, render_plain,
+};
+pub use text::{Parsed, TextParser};
