@@ -30,7 +30,9 @@ pub(crate) fn value_to_json(v: &AttributeValue) -> Value {
     match v {
         AttributeValue::Boolean(b) => Value::Bool(*b),
         AttributeValue::Integer(i) => Value::from(*i),
-        AttributeValue::Number(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        AttributeValue::Number(f) => {
+            serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
+        }
         AttributeValue::String(s) => Value::String(s.clone()),
         AttributeValue::Array(items) => Value::Array(items.iter().map(value_to_json).collect()),
         AttributeValue::Object(map) => Value::Object(

@@ -7,6 +7,7 @@ mod message;
 mod options;
 mod quoted;
 mod render;
+mod stream;
 mod text;
 mod typing;
 
@@ -17,4 +18,5 @@ pub use options::{Leniency, Limits, Mode, Warning};
 pub use render::{
     HeaderBudget, HeaderRendering, OverBudget, header_values, render_headers, render_plain,
 };
+pub use stream::{Item, PlainReader, UriListReader, parse_uri_list, render_uri_list};
 pub use text::{Parsed, TextParser};

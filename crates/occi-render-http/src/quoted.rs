@@ -105,10 +105,7 @@ mod tests {
     #[test]
     fn splitting() {
         let v = r#"a; t="x, y", <http://h/a,b>; rel="r" , ,c="\"," "#;
-        let parts: Vec<&str> = split_commas(v)
-            .into_iter()
-            .map(|(s, e)| &v[s..e])
-            .collect();
+        let parts: Vec<&str> = split_commas(v).into_iter().map(|(s, e)| &v[s..e]).collect();
         assert_eq!(
             parts,
             [r#"a; t="x, y""#, r#"<http://h/a,b>; rel="r""#, r#"c="\",""#]

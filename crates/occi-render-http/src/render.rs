@@ -239,9 +239,17 @@ impl std::fmt::Display for OverBudget {
                 header,
                 bytes,
                 limit,
-            } => write!(f, "a {header} header line of {bytes} bytes exceeds the per-line budget of {limit} bytes"),
-            Self::Total { bytes, limit } => write!(f, "{bytes} bytes of headers exceed the total budget of {limit} bytes"),
-            Self::Fields { fields, limit } => write!(f, "{fields} header fields exceed the budget of {limit}"),
+            } => write!(
+                f,
+                "a {header} header line of {bytes} bytes exceeds the per-line budget of {limit} bytes"
+            ),
+            Self::Total { bytes, limit } => write!(
+                f,
+                "{bytes} bytes of headers exceed the total budget of {limit} bytes"
+            ),
+            Self::Fields { fields, limit } => {
+                write!(f, "{fields} header fields exceed the budget of {limit}")
+            }
         }
     }
 }
@@ -297,7 +305,10 @@ pub fn render_headers(message: &Message, budget: &HeaderBudget) -> Result<Header
             break;
         }
         match fields.last_mut() {
-            Some((n, v)) if *n == name && name.len() + 2 + v.len() + 2 + value.len() <= budget.max_line_bytes => {
+            Some((n, v))
+                if *n == name
+                    && name.len() + 2 + v.len() + 2 + value.len() <= budget.max_line_bytes =>
+            {
                 v.push_str(", ");
                 v.push_str(&value);
             }

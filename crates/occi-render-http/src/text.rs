@@ -113,8 +113,7 @@ impl<'m> TextParser<'m> {
         }
         let mut state = State::new(self);
         let mut offset = 0;
-        let mut line_no = 1;
-        for raw in body.split_inclusive('\n') {
+        for (line_no, raw) in (1..).zip(body.split_inclusive('\n')) {
             let line = raw
                 .strip_suffix('\n')
                 .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
@@ -123,7 +122,6 @@ impl<'m> TextParser<'m> {
                 state.line(line, base)?;
             }
             offset += raw.len();
-            line_no += 1;
         }
         state.finish()
     }
@@ -409,7 +407,10 @@ impl<'p, 'm> State<'p, 'm> {
             let name_pos = cur.here();
             let name = cur.take_while(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
             if !cur.eat(b'=') {
-                return Err(at(ErrorKind::Syntax("'=' after a parameter name"), cur.here()));
+                return Err(at(
+                    ErrorKind::Syntax("'=' after a parameter name"),
+                    cur.here(),
+                ));
             }
             let rank: u8 = match name {
                 "scheme" => 1,
@@ -502,7 +503,9 @@ impl<'p, 'm> State<'p, 'm> {
             Err(e) => {
                 if self.p.mode.is_lenient() && term.chars().all(|c| c.is_ascii_graphic()) {
                     self.lenient(Leniency::IdentifierGrammar, pos)
-                } else if self.p.mode == Mode::Strict11 && Term::parse(term, OcciVersion::V1_2).is_ok() {
+                } else if self.p.mode == Mode::Strict11
+                    && Term::parse(term, OcciVersion::V1_2).is_ok()
+                {
                     Err(at(ErrorKind::Strict(Leniency::IdentifierGrammar), pos))
                 } else {
                     Err(ident(&e, pos))
@@ -517,7 +520,9 @@ impl<'p, 'm> State<'p, 'm> {
             Err(e) => {
                 if self.p.mode.is_lenient()
                     && !name.is_empty()
-                    && name.chars().all(|c| c.is_ascii_graphic() && !matches!(c, '=' | '"' | ';' | ',' | '{' | '}'))
+                    && name.chars().all(|c| {
+                        c.is_ascii_graphic() && !matches!(c, '=' | '"' | ';' | ',' | '{' | '}')
+                    })
                 {
                     self.lenient(Leniency::IdentifierGrammar, pos)
                 } else if self.p.mode == Mode::Strict11
@@ -565,7 +570,11 @@ impl<'p, 'm> State<'p, 'm> {
                 let Some(close) = props.find('}') else {
                     return Err(at(ErrorKind::Syntax("'}' closing the properties"), pos));
                 };
-                for prop in props.get(..close).unwrap_or_default().split_ascii_whitespace() {
+                for prop in props
+                    .get(..close)
+                    .unwrap_or_default()
+                    .split_ascii_whitespace()
+                {
                     match prop {
                         "immutable" => spec.immutable = true,
                         "required" => spec.required = true,
@@ -589,7 +598,10 @@ impl<'p, 'm> State<'p, 'm> {
         }
         let target = cur.take_while(|b| b != b'>');
         if !cur.eat(b'>') {
-            return Err(at(ErrorKind::Syntax("'>' closing the link target"), cur.here()));
+            return Err(at(
+                ErrorKind::Syntax("'>' closing the link target"),
+                cur.here(),
+            ));
         }
         check_uri(target, start)?;
         let mut l = LinkRendering {
@@ -615,12 +627,16 @@ impl<'p, 'm> State<'p, 'm> {
                     let v = if cur.peek() == Some(b'"') {
                         self.quoted(cur)?
                     } else {
-                        cur.take_while(|b| !matches!(b, b';' | b' ' | b'\t')).to_owned()
+                        cur.take_while(|b| !matches!(b, b';' | b' ' | b'\t'))
+                            .to_owned()
                     };
                     match name {
                         "rel" => {
                             if has_rel {
-                                return Err(at(ErrorKind::DuplicateParameter("rel".into()), name_pos));
+                                return Err(at(
+                                    ErrorKind::DuplicateParameter("rel".into()),
+                                    name_pos,
+                                ));
                             }
                             has_rel = true;
                             l.rel = self.type_ids(&v, vpos)?;
@@ -678,7 +694,10 @@ impl<'p, 'm> State<'p, 'm> {
         let name = cur.take_while(|b| !matches!(b, b'=' | b';' | b' ' | b'\t' | b'"'));
         self.check_attribute_name(name, name_pos)?;
         if !cur.eat(b'=') {
-            return Err(at(ErrorKind::Syntax("'=' after the attribute name"), cur.here()));
+            return Err(at(
+                ErrorKind::Syntax("'=' after the attribute name"),
+                cur.here(),
+            ));
         }
         let vpos = cur.here();
         if cur.peek() == Some(b'"') {
@@ -699,12 +718,13 @@ impl<'p, 'm> State<'p, 'm> {
         }
         let bytes = token.as_bytes();
         let dots = bytes.iter().filter(|&&b| b == b'.').count();
-        let plain = dots <= 1 && bytes.iter().all(|&b| b.is_ascii_digit() || b == b'.') && token != ".";
+        let plain =
+            dots <= 1 && bytes.iter().all(|&b| b.is_ascii_digit() || b == b'.') && token != ".";
         if plain {
-            if dots == 0 {
-                if let Ok(i) = token.parse::<i64>() {
-                    return Ok(AttributeValue::Integer(i));
-                }
+            if dots == 0
+                && let Ok(i) = token.parse::<i64>()
+            {
+                return Ok(AttributeValue::Integer(i));
             }
             return match token.parse::<f64>() {
                 Ok(f) if f.is_finite() => Ok(AttributeValue::Number(f)),
@@ -793,7 +813,9 @@ fn ident(e: &occi_model::Error, pos: Position) -> Error {
 }
 
 fn check_uri(s: &str, pos: Position) -> Result<(), Error> {
-    s.parse::<EntityId>().map(|_| ()).map_err(|e| ident(&e, pos))
+    s.parse::<EntityId>()
+        .map(|_| ())
+        .map_err(|e| ident(&e, pos))
 }
 
 /// A position inside one element of one line.
@@ -808,11 +830,12 @@ struct Cursor<'a> {
 impl<'a> Cursor<'a> {
     fn here(&self) -> Position {
         let upto = self.off + self.i;
-        let cols = self
-            .line
-            .get(..upto)
-            .map_or(upto, |p| p.chars().count());
-        Position::new(self.base.offset + upto, self.base.line, self.base.column + cols)
+        let cols = self.line.get(..upto).map_or(upto, |p| p.chars().count());
+        Position::new(
+            self.base.offset + upto,
+            self.base.line,
+            self.base.column + cols,
+        )
     }
 
     fn rest(&self) -> &'a str {

@@ -21,7 +21,11 @@ pub(crate) fn type_message(
     pos: &Positions,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), Error> {
-    let ids: Vec<String> = msg.categories.iter().map(CategoryRendering::type_id).collect();
+    let ids: Vec<String> = msg
+        .categories
+        .iter()
+        .map(CategoryRendering::type_id)
+        .collect();
     let classes: Vec<Option<CategoryClass>> = msg.categories.iter().map(|c| c.class).collect();
     let scope = Scope::new(model, &ids, &classes);
     for (i, (name, value)) in msg.attributes.iter_mut().enumerate() {
@@ -35,7 +39,13 @@ pub(crate) fn type_message(
             .categories
             .iter()
             .enumerate()
-            .map(|(i, _)| Some(if i == 0 { CategoryClass::Kind } else { CategoryClass::Mixin }))
+            .map(|(i, _)| {
+                Some(if i == 0 {
+                    CategoryClass::Kind
+                } else {
+                    CategoryClass::Mixin
+                })
+            })
             .collect();
         let scope = Scope::new(model, &link.categories, &classes);
         for (i, (name, value)) in link.attributes.iter_mut().enumerate() {

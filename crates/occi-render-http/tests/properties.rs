@@ -1,6 +1,11 @@
 //! Property tests: parse(render(m)) == m for every message the renderer accepts, in both
 //! strict modes where the identifiers allow, and parse → render → parse is a fixpoint.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use occi_model::{AttributeValue, CategoryClass};
 use occi_render_http::{
@@ -73,18 +78,20 @@ fn category() -> impl Strategy<Value = CategoryRendering> {
         prop::collection::vec((name(), any::<bool>(), any::<bool>()), 0..4),
         prop::collection::vec(type_id(), 0..3),
     )
-        .prop_map(|(term, scheme, class, title, rel, location, attrs, actions)| {
-            let mut c = CategoryRendering::new(term, scheme, class);
-            c.title = title;
-            c.rel = rel;
-            c.location = location;
-            c.attributes = attrs
-                .into_iter()
-                .map(|(n, i, r)| AttributeSpec::new(n, i, r))
-                .collect();
-            c.actions = actions;
-            c
-        })
+        .prop_map(
+            |(term, scheme, class, title, rel, location, attrs, actions)| {
+                let mut c = CategoryRendering::new(term, scheme, class);
+                c.title = title;
+                c.rel = rel;
+                c.location = location;
+                c.attributes = attrs
+                    .into_iter()
+                    .map(|(n, i, r)| AttributeSpec::new(n, i, r))
+                    .collect();
+                c.actions = actions;
+                c
+            },
+        )
 }
 
 fn link() -> impl Strategy<Value = LinkRendering> {
