@@ -8,8 +8,8 @@ use std::fmt;
 /// column of the input; the start of the input for errors that have no place).
 ///
 /// ```
-/// use occi_render_http::{Mode, TextParser};
-/// let err = TextParser::new(Mode::Strict12).parse_plain("Category: compute; scheme=\"x\nFoo")
+/// use occi_render_http::{Mode, Parser};
+/// let err = Parser::new(Mode::Strict12).parse_plain("Category: compute; scheme=\"x\nFoo")
 ///     .unwrap_err();
 /// assert_eq!(err.to_string(), "unterminated quoted-string at line 1, column 27");
 /// ```

@@ -12,6 +12,7 @@ mod text;
 mod typing;
 
 pub use error::{Error, ErrorKind};
+pub use json::{render_json, render_json_value};
 pub use message::{AttributeSpec, CategoryRendering, Composition, LinkRendering, Message};
 pub use occi_model;
 pub use options::{Leniency, Limits, Mode, Warning};
@@ -19,4 +20,4 @@ pub use render::{
     HeaderBudget, HeaderRendering, OverBudget, header_values, render_headers, render_plain,
 };
 pub use stream::{Item, PlainReader, UriListReader, parse_uri_list, render_uri_list};
-pub use text::{Parsed, TextParser};
+pub use text::{Parsed, Parser};

@@ -13,7 +13,7 @@ use occi_model::{AttributeValue, CategoryClass};
 ///
 /// Identifiers are kept as the text gave them (checked by the parser against the grammar of
 /// the mode in force), so that lenient input keeps every value.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CategoryRendering {
     /// The term.
@@ -32,6 +32,8 @@ pub struct CategoryRendering {
     pub attributes: Vec<AttributeSpec>,
     /// The actions, as type identifiers.
     pub actions: Vec<String>,
+    /// A mixin's `applies` (JSON only; the text rendering cannot carry it).
+    pub applies: Vec<String>,
 }
 
 impl CategoryRendering {
@@ -65,11 +67,14 @@ impl CategoryRendering {
             && self.location.is_none()
             && self.attributes.is_empty()
             && self.actions.is_empty()
+            && self.applies.is_empty()
     }
 }
 
-/// One attribute declaration of a category in text (`name{immutable required}`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// One attribute declaration of a category: in text `name{immutable required}`, in JSON
+/// an `AttrDesc` (GFD.225 §3), whose type, default, pattern and description the text
+/// rendering cannot carry.
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttributeSpec {
     /// The attribute name.
@@ -78,6 +83,14 @@ pub struct AttributeSpec {
     pub immutable: bool,
     /// `{required}`.
     pub required: bool,
+    /// The JSON `type` (`string`, `number`, `integer`, `boolean`, `array`, `object`), if given.
+    pub attr_type: Option<String>,
+    /// The `default`, if given.
+    pub default: Option<AttributeValue>,
+    /// The `pattern` (a JSON Schema object, or a string from rOCCI), if given.
+    pub pattern: Option<AttributeValue>,
+    /// The `description`, if given.
+    pub description: Option<String>,
 }
 
 impl AttributeSpec {
@@ -88,6 +101,7 @@ impl AttributeSpec {
             name: name.into(),
             immutable,
             required,
+            ..Self::default()
         }
     }
 }
@@ -194,8 +208,7 @@ impl Message {
 
     /// The shape of the message.
     ///
-    /// A message with one kind category and attributes or links (or only category
-    /// references) is an entity, a link when it has `occi.core.source` or `occi.core.target`
+    /// A message with one kind category and attributes or links is an entity, a link when it has `occi.core.source` or `occi.core.target`
     /// or its kind's term is `link`, `networkinterface`, `storagelink` or ends in `link`; one
     /// action category with nothing else but attributes is an action invocation, unless the
     /// category carries a definition (title, attributes) and there are no attributes.
@@ -218,9 +231,7 @@ impl Message {
         {
             return Composition::ActionInvocation;
         }
-        let entity_like = !self.attributes.is_empty()
-            || !self.links.is_empty()
-            || self.categories.iter().all(CategoryRendering::is_reference);
+        let entity_like = !self.attributes.is_empty() || !self.links.is_empty();
         if entity_like && let Some(kind) = self.kind() {
             let link = self.attribute("occi.core.source").is_some()
                 || self.attribute("occi.core.target").is_some()
@@ -233,5 +244,25 @@ impl Message {
             };
         }
         Composition::Categories
+    }
+}
+
+impl Message {
+    /// The message in a canonical order for comparing renderings that order things
+    /// differently: the kind category first, then the other categories by type identifier;
+    /// attributes (of the message and of each link) by name; locations as given.
+    #[must_use]
+    pub fn normalized(mut self) -> Self {
+        self.categories.sort_by(|a, b| {
+            let ka = a.class != Some(CategoryClass::Kind);
+            let kb = b.class != Some(CategoryClass::Kind);
+            (ka, a.type_id()).cmp(&(kb, b.type_id()))
+        });
+        self.attributes.sort_by(|a, b| a.0.cmp(&b.0));
+        for l in &mut self.links {
+            l.attributes.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        self.entities = self.entities.into_iter().map(Self::normalized).collect();
+        self
     }
 }

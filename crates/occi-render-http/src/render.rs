@@ -16,15 +16,15 @@ fn err(kind: ErrorKind) -> Error {
 /// between them, every string quoted with `"` and `\` escaped (RFC 7230 §3.2.6).
 ///
 /// ```
-/// use occi_render_http::{Message, Mode, TextParser, render_plain};
+/// use occi_render_http::{Message, Mode, Parser, render_plain};
 /// let body = "Category: compute;scheme=\"http://schemas.ogf.org/occi/infrastructure#\";class=kind;\n\
 ///             X-OCCI-Attribute: occi.core.title=\"a \\\"quoted\\\" title; with, separators\"\n";
-/// let parsed = TextParser::new(Mode::Lenient).parse_plain(body)?;
+/// let parsed = Parser::new(Mode::Lenient).parse_plain(body)?;
 /// let canonical = render_plain(&parsed.message)?;
 /// assert_eq!(canonical, "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n\
 ///                        X-OCCI-Attribute: occi.core.title=\"a \\\"quoted\\\" title; with, separators\"\n");
 /// // The canonical form is strict 1.2 and a fixpoint.
-/// let again = TextParser::new(occi_render_http::Mode::Strict12).parse_plain(&canonical)?;
+/// let again = Parser::new(occi_render_http::Mode::Strict12).parse_plain(&canonical)?;
 /// assert_eq!(again.message, parsed.message);
 /// # Ok::<(), occi_render_http::Error>(())
 /// ```

@@ -7,7 +7,7 @@
 use crate::error::at;
 use crate::message::{CategoryRendering, LinkRendering};
 use crate::text::utf8;
-use crate::{Error, ErrorKind, Limits, TextParser, Warning};
+use crate::{Error, ErrorKind, Limits, Parser, Warning};
 use occi_model::fedcloud_core::Position;
 use occi_model::{AttributeValue, EntityId};
 use std::collections::VecDeque;
@@ -65,9 +65,9 @@ fn next_line<R: BufRead>(
 /// The items of a text/plain body, read line by line from a [`BufRead`].
 ///
 /// ```
-/// use occi_render_http::{Item, Mode, PlainReader, TextParser};
+/// use occi_render_http::{Item, Mode, PlainReader, Parser};
 /// let body = "X-OCCI-Location: /compute/1\nX-OCCI-Location: /compute/2, /compute/3\n";
-/// let parser = TextParser::new(Mode::Strict12);
+/// let parser = Parser::new(Mode::Strict12);
 /// let locations: Vec<Item> = PlainReader::new(&parser, body.as_bytes()).collect::<Result<_, _>>()?;
 /// assert_eq!(locations.len(), 3);
 /// assert_eq!(locations[2], Item::Location("/compute/3".into()));
@@ -75,7 +75,7 @@ fn next_line<R: BufRead>(
 /// ```
 #[derive(Debug)]
 pub struct PlainReader<'p, 'm, R> {
-    parser: &'p TextParser<'m>,
+    parser: &'p Parser<'m>,
     reader: R,
     buf: Vec<u8>,
     line: usize,
@@ -87,7 +87,7 @@ pub struct PlainReader<'p, 'm, R> {
 
 impl<'p, 'm, R: BufRead> PlainReader<'p, 'm, R> {
     /// A reader of `reader` with the mode and limits of `parser`.
-    pub fn new(parser: &'p TextParser<'m>, reader: R) -> Self {
+    pub fn new(parser: &'p Parser<'m>, reader: R) -> Self {
         Self {
             parser,
             reader,

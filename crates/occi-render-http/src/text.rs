@@ -42,28 +42,28 @@ pub(crate) enum Header {
 ///
 /// ```
 /// use occi_model::{AttributeValue, Model, OcciVersion};
-/// use occi_render_http::{Leniency, Mode, TextParser};
+/// use occi_render_http::{Leniency, Mode, Parser};
 ///
 /// let model = Model::infrastructure(OcciVersion::V1_2);
 /// let body = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n\
 ///             X-OCCI-Attribute: occi.compute.cores=\"2\"\n";
 /// // Strict: a quoted number for an integer attribute is an error ...
-/// let err = TextParser::new(Mode::Strict12).with_model(&model).parse_plain(body).unwrap_err();
+/// let err = Parser::new(Mode::Strict12).with_model(&model).parse_plain(body).unwrap_err();
 /// assert_eq!(err.position().line, 2);
 /// // ... lenient mode types it through the model and says so.
-/// let parsed = TextParser::new(Mode::Lenient).with_model(&model).parse_plain(body)?;
+/// let parsed = Parser::new(Mode::Lenient).with_model(&model).parse_plain(body)?;
 /// assert_eq!(parsed.message.attribute("occi.compute.cores"), Some(&AttributeValue::Integer(2)));
 /// assert_eq!(parsed.warnings[0].leniency, Leniency::QuotedNumber);
 /// # Ok::<(), occi_render_http::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
-pub struct TextParser<'m> {
+pub struct Parser<'m> {
     pub(crate) mode: Mode,
     pub(crate) limits: Limits,
     pub(crate) model: Option<&'m Model>,
 }
 
-impl<'m> TextParser<'m> {
+impl<'m> Parser<'m> {
     /// A parser in `mode` with the default limits and no model (values keep the type their
     /// syntax gives them).
     #[must_use]
@@ -129,7 +129,7 @@ impl<'m> TextParser<'m> {
     /// Parses a text/plain body given as bytes.
     ///
     /// # Errors
-    /// `NotUtf8` (at the first invalid byte), and as [`TextParser::parse_plain`].
+    /// `NotUtf8` (at the first invalid byte), and as [`Parser::parse_plain`].
     pub fn parse_plain_bytes(&self, body: &[u8]) -> Result<Parsed, Error> {
         self.parse_plain(utf8(body)?)
     }
@@ -140,7 +140,7 @@ impl<'m> TextParser<'m> {
     /// `Name: value`.
     ///
     /// # Errors
-    /// As [`TextParser::parse_plain`].
+    /// As [`Parser::parse_plain`].
     pub fn parse_headers<'a, I>(&self, headers: I) -> Result<Parsed, Error>
     where
         I: IntoIterator<Item = (&'a str, &'a str)>,
@@ -169,7 +169,7 @@ impl<'m> TextParser<'m> {
     /// for `OK`). Header fields that are not OCCI headers are ignored.
     ///
     /// # Errors
-    /// As [`TextParser::parse_plain`].
+    /// As [`Parser::parse_plain`].
     pub fn parse_occi_message(&self, text: &str) -> Result<Parsed, Error> {
         let mut state = State::new(self);
         let mut offset = 0;
@@ -250,7 +250,7 @@ pub(crate) struct Positions {
 }
 
 struct State<'p, 'm> {
-    p: &'p TextParser<'m>,
+    p: &'p Parser<'m>,
     msg: Message,
     pos: Positions,
     warnings: Vec<Warning>,
@@ -258,7 +258,7 @@ struct State<'p, 'm> {
 }
 
 impl<'p, 'm> State<'p, 'm> {
-    fn new(p: &'p TextParser<'m>) -> Self {
+    fn new(p: &'p Parser<'m>) -> Self {
         Self {
             p,
             msg: Message::default(),
@@ -331,6 +331,14 @@ impl<'p, 'm> State<'p, 'm> {
                     let start = cur.here();
                     let (name, value) = self.attribute(&mut cur)?;
                     cur.skip_ows();
+                    if cur.peek() == Some(b';') {
+                        let semi = cur.here();
+                        cur.i += 1;
+                        cur.skip_ows();
+                        if cur.at_end() {
+                            self.lenient(Leniency::TrailingSemicolon, semi)?;
+                        }
+                    }
                     if !cur.at_end() {
                         return Err(at(ErrorKind::Syntax("end of attribute"), cur.here()));
                     }

@@ -10,7 +10,7 @@
 use occi_model::{AttributeValue, CategoryClass};
 use occi_render_http::{
     AttributeSpec, CategoryRendering, HeaderBudget, HeaderRendering, LinkRendering, Message, Mode,
-    TextParser, render_headers, render_plain,
+    Parser, render_headers, render_plain,
 };
 use proptest::prelude::*;
 
@@ -137,7 +137,7 @@ proptest! {
     fn plain_round_trip(m in message()) {
         let text = render_plain(&m).unwrap();
         for mode in [Mode::Strict11, Mode::Strict12, Mode::Lenient] {
-            let parsed = TextParser::new(mode).parse_plain(&text).unwrap();
+            let parsed = Parser::new(mode).parse_plain(&text).unwrap();
             prop_assert_eq!(&parsed.message, &m);
             prop_assert!(parsed.warnings.is_empty());
         }
@@ -149,7 +149,7 @@ proptest! {
             // Only a value longer than a line falls back; the body is the text/plain one.
             return Ok(());
         };
-        let parsed = TextParser::new(Mode::Strict12)
+        let parsed = Parser::new(Mode::Strict12)
             .parse_headers(fields.iter().map(|(n, v)| (*n, v.as_str())))
             .unwrap();
         prop_assert_eq!(parsed.message, m);
@@ -160,9 +160,9 @@ proptest! {
     fn lenient_parse_render_fixpoint(s in "[ -~é\"\\\\;,<>=\n]{0,200}") {
         let mut body = String::from("X-OCCI-Attribute: a.b=");
         body.push_str(&s);
-        if let Ok(p) = TextParser::new(Mode::Lenient).parse_plain(&body) {
+        if let Ok(p) = Parser::new(Mode::Lenient).parse_plain(&body) {
             let once = render_plain(&p.message).unwrap();
-            let again = TextParser::new(Mode::Strict12).parse_plain(&once).unwrap();
+            let again = Parser::new(Mode::Strict12).parse_plain(&once).unwrap();
             prop_assert_eq!(&again.message, &p.message);
             prop_assert_eq!(render_plain(&again.message).unwrap(), once);
         }

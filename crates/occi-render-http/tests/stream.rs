@@ -7,7 +7,7 @@
 )]
 
 use occi_render_http::{
-    ErrorKind, Item, Limits, Mode, PlainReader, TextParser, UriListReader, parse_uri_list,
+    ErrorKind, Item, Limits, Mode, Parser, PlainReader, UriListReader, parse_uri_list,
     render_uri_list,
 };
 use std::io::{BufReader, Read};
@@ -37,7 +37,7 @@ impl Read for Locations {
 
 #[test]
 fn large_collection_streams() {
-    let parser = TextParser::new(Mode::Strict12).with_limits(
+    let parser = Parser::new(Mode::Strict12).with_limits(
         Limits::default()
             .with_max_lines(1_000_000)
             .with_max_body_bytes(usize::MAX),
@@ -61,7 +61,7 @@ fn large_collection_streams() {
 #[test]
 fn plain_reader_items_and_errors() {
     let body = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n\nX-OCCI-Attribute: a.b=1, a.c=\"x\"\nLink: <bad";
-    let parser = TextParser::new(Mode::Strict12);
+    let parser = Parser::new(Mode::Strict12);
     let items: Vec<_> = PlainReader::new(&parser, body.as_bytes()).collect();
     assert_eq!(items.len(), 4);
     assert!(matches!(items[0], Ok(Item::Category(_))));
@@ -69,7 +69,7 @@ fn plain_reader_items_and_errors() {
     let e = items[3].as_ref().unwrap_err();
     assert_eq!((e.position().line, e.position().column), (4, 11));
     // Warnings are collected in lenient mode.
-    let lenient = TextParser::new(Mode::Lenient);
+    let lenient = Parser::new(Mode::Lenient);
     let mut r = PlainReader::new(
         &lenient,
         "category: x; scheme=\"http://a/b#\"; class=kind\n".as_bytes(),
@@ -83,7 +83,7 @@ fn streaming_limits() {
     let line = "X-OCCI-Location: /compute/1\n";
     let body = line.repeat(5);
     let run = |l: Limits| -> Result<Vec<Item>, occi_render_http::Error> {
-        let p = TextParser::new(Mode::Strict12).with_limits(l);
+        let p = Parser::new(Mode::Strict12).with_limits(l);
         PlainReader::new(&p, body.as_bytes()).collect()
     };
     assert_eq!(run(Limits::default()).unwrap().len(), 5);

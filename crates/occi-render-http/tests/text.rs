@@ -9,7 +9,7 @@
 
 use occi_model::{AttributeValue, Model, OcciVersion};
 use occi_render_http::{
-    ErrorKind, HeaderBudget, HeaderRendering, Leniency, Limits, Mode, OverBudget, TextParser,
+    ErrorKind, HeaderBudget, HeaderRendering, Leniency, Limits, Mode, OverBudget, Parser,
     render_headers, render_plain,
 };
 
@@ -17,7 +17,7 @@ const KIND: &str =
     "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"";
 
 fn lenient(body: &str) -> occi_render_http::Parsed {
-    TextParser::new(Mode::Lenient).parse_plain(body).unwrap()
+    Parser::new(Mode::Lenient).parse_plain(body).unwrap()
 }
 
 /// Each leniency: the input fails in both strict modes with `Strict(leniency)` at the given
@@ -101,7 +101,7 @@ fn every_text_leniency_only_in_lenient_mode() {
     ];
     for &(body, leniency, line, column) in cases {
         for mode in [Mode::Strict11, Mode::Strict12] {
-            let err = TextParser::new(mode).parse_plain(body).unwrap_err();
+            let err = Parser::new(mode).parse_plain(body).unwrap_err();
             assert_eq!(err.kind(), &ErrorKind::Strict(leniency), "{mode} {body}");
             assert_eq!(
                 (err.position().line, err.position().column),
@@ -109,7 +109,7 @@ fn every_text_leniency_only_in_lenient_mode() {
                 "{mode} {body}"
             );
         }
-        let parsed = TextParser::new(Mode::Lenient)
+        let parsed = Parser::new(Mode::Lenient)
             .with_model(&model)
             .parse_plain(body)
             .unwrap();
@@ -152,9 +152,9 @@ fn typed_leniencies_need_the_model() {
     for (line, leniency, name, value) in cases {
         let body = format!("{KIND}\n{line}\n");
         // Without a model the syntax decides, in every mode.
-        let untyped = TextParser::new(Mode::Strict12).parse_plain(&body).unwrap();
+        let untyped = Parser::new(Mode::Strict12).parse_plain(&body).unwrap();
         assert_ne!(untyped.message.attribute(name), Some(value));
-        let err = TextParser::new(Mode::Strict12)
+        let err = Parser::new(Mode::Strict12)
             .with_model(&model)
             .parse_plain(&body)
             .unwrap_err();
@@ -163,7 +163,7 @@ fn typed_leniencies_need_the_model() {
             "{err}"
         );
         assert_eq!((err.position().line, err.position().column), (2, 19));
-        let typed = TextParser::new(Mode::Lenient)
+        let typed = Parser::new(Mode::Lenient)
             .with_model(&model)
             .parse_plain(&body)
             .unwrap();
@@ -172,7 +172,7 @@ fn typed_leniencies_need_the_model() {
     }
     // A bare integer for a float attribute is a float, in every mode, without a warning.
     let body = format!("{KIND}\nX-OCCI-Attribute: occi.compute.memory=2\n");
-    let p = TextParser::new(Mode::Strict12)
+    let p = Parser::new(Mode::Strict12)
         .with_model(&model)
         .parse_plain(&body)
         .unwrap();
@@ -193,12 +193,12 @@ fn typed_leniencies_need_the_model() {
     .unwrap();
     let body = "Category: flag; scheme=\"http://example.org/occi#\"; class=\"mixin\"\nX-OCCI-Attribute: org.example.enabled=\"true\"\n";
     assert!(
-        TextParser::new(Mode::Strict12)
+        Parser::new(Mode::Strict12)
             .with_model(&m)
             .parse_plain(body)
             .is_err()
     );
-    let p = TextParser::new(Mode::Lenient)
+    let p = Parser::new(Mode::Lenient)
         .with_model(&m)
         .parse_plain(body)
         .unwrap();
@@ -214,7 +214,7 @@ fn typed_leniencies_need_the_model() {
 fn escaped_quote_vector() {
     let body = "X-OCCI-Attribute: occi.compute.memory=3.6\nX-OCCI-Attribute: occi.core.title=\"Quote escaping m'kay? \\\", occi.compute.memory=1.0\"\n";
     for mode in [Mode::Strict11, Mode::Strict12, Mode::Lenient] {
-        let m = TextParser::new(mode).parse_plain(body).unwrap().message;
+        let m = Parser::new(mode).parse_plain(body).unwrap().message;
         assert_eq!(
             m.attribute("occi.compute.memory"),
             Some(&AttributeValue::Number(3.6))
@@ -268,7 +268,7 @@ fn comma_joined_and_repeated_headers_agree() {
             "</c/1?action=stop>; rel=\"http://schemas.ogf.org/occi/infrastructure/compute/action#stop\"",
         ),
     ];
-    let p = TextParser::new(Mode::Strict12);
+    let p = Parser::new(Mode::Strict12);
     let a = p.parse_headers(joined).unwrap().message;
     let b = p.parse_headers(repeated).unwrap().message;
     assert_eq!(a, b);
@@ -350,7 +350,7 @@ fn header_budget_falls_back_with_reason() {
 fn limits_each_enforced() {
     let body = format!("{KIND}\nX-OCCI-Attribute: a.b=\"1\"\nX-OCCI-Attribute: a.c=\"2\"\n");
     let p = |l: Limits| {
-        TextParser::new(Mode::Strict12)
+        Parser::new(Mode::Strict12)
             .with_limits(l)
             .parse_plain(&body)
     };
@@ -372,13 +372,13 @@ fn limits_each_enforced() {
     // Link attributes count too.
     let link =
         "Link: </n/1>; rel=\"http://schemas.ogf.org/occi/infrastructure#network\"; a.b=1; a.c=2";
-    let e = TextParser::new(Mode::Strict12)
+    let e = Parser::new(Mode::Strict12)
         .with_limits(Limits::default().with_max_attributes(1))
         .parse_plain(link)
         .unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::TooManyAttributes { limit: 1 });
     // Header fields count as lines.
-    let e = TextParser::new(Mode::Strict12)
+    let e = Parser::new(Mode::Strict12)
         .with_limits(Limits::default().with_max_lines(1))
         .parse_headers([
             ("Accept", "text/occi"),
@@ -461,16 +461,14 @@ fn syntax_errors_are_positioned() {
         ),
     ];
     for &(body, line, column, message) in cases {
-        let e = TextParser::new(Mode::Lenient)
-            .parse_plain(body)
-            .unwrap_err();
+        let e = Parser::new(Mode::Lenient).parse_plain(body).unwrap_err();
         assert_eq!(
             e.to_string(),
             format!("{message} at line {line}, column {column}"),
             "{body}"
         );
     }
-    let e = TextParser::new(Mode::Lenient)
+    let e = Parser::new(Mode::Lenient)
         .parse_plain_bytes(b"Category: a\xff")
         .unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::NotUtf8);
@@ -482,7 +480,7 @@ fn strict_11_and_12_grammars() {
     // Neither grammar: a leading underscore (rOCCI accepted it); only lenient mode keeps it.
     let odd = "Category: _tpl; scheme=\"http://example.org/x#\"; class=\"mixin\"";
     for mode in [Mode::Strict11, Mode::Strict12] {
-        let e = TextParser::new(mode).parse_plain(odd).unwrap_err();
+        let e = Parser::new(mode).parse_plain(odd).unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::Identifier(_)), "{e}");
         assert_eq!(e.position().column, 11);
     }
@@ -491,29 +489,29 @@ fn strict_11_and_12_grammars() {
     assert_eq!(p.warnings[0].leniency, Leniency::IdentifierGrammar);
     assert_eq!(p.warnings[0].position.column, 11);
     let body = "Category: m1.small; scheme=\"http://example.org/tpl#\"; class=\"mixin\"";
-    assert!(TextParser::new(Mode::Strict12).parse_plain(body).is_ok());
+    assert!(Parser::new(Mode::Strict12).parse_plain(body).is_ok());
     assert_eq!(
-        TextParser::new(Mode::Strict11)
+        Parser::new(Mode::Strict11)
             .parse_plain(body)
             .unwrap_err()
             .kind(),
         &ErrorKind::Strict(Leniency::IdentifierGrammar)
     );
     let attr = "X-OCCI-Attribute: org.Example.x=1";
-    assert!(TextParser::new(Mode::Strict12).parse_plain(attr).is_ok());
-    assert!(TextParser::new(Mode::Strict11).parse_plain(attr).is_err());
+    assert!(Parser::new(Mode::Strict12).parse_plain(attr).is_ok());
+    assert!(Parser::new(Mode::Strict11).parse_plain(attr).is_err());
 }
 
 #[test]
 fn text_occi_message_with_status_line_and_body() {
     let text = "HTTP/1.1 200 OK\r\nContent-Type: text/occi\r\nCategory: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\r\nX-OCCI-Attribute: occi.compute.cores=2, occi.core.title=\"a, b\"\r\n\r\nOK\r\n";
-    let m = TextParser::new(Mode::Strict12)
+    let m = Parser::new(Mode::Strict12)
         .parse_occi_message(text)
         .unwrap()
         .message;
     assert_eq!(m.categories.len(), 1);
     assert_eq!(m.attributes.len(), 2);
-    let e = TextParser::new(Mode::Strict12)
+    let e = Parser::new(Mode::Strict12)
         .parse_occi_message(
             "Category: x; scheme=\"http://a/b#\"; class=\"kind\"\nX-OCCI-Attribute: a.b=\"\n",
         )
@@ -524,7 +522,7 @@ fn text_occi_message_with_status_line_and_body() {
 #[test]
 fn category_definitions_round_trip() {
     let body = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"; title=\"Compute Resource\"; rel=\"http://schemas.ogf.org/occi/core#resource\"; location=\"/compute/\"; attributes=\"occi.compute.cores occi.compute.state{immutable required} occi.core.id{immutable}\"; actions=\"http://schemas.ogf.org/occi/infrastructure/compute/action#start http://schemas.ogf.org/occi/infrastructure/compute/action#stop\"\n";
-    let m = TextParser::new(Mode::Strict11)
+    let m = Parser::new(Mode::Strict11)
         .parse_plain(body)
         .unwrap()
         .message;
