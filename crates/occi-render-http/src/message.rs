@@ -250,7 +250,8 @@ impl Message {
 impl Message {
     /// The message in a canonical order for comparing renderings that order things
     /// differently: the kind category first, then the other categories by type identifier;
-    /// attributes (of the message and of each link) by name; locations as given.
+    /// links in their order but action links last (JSON keeps them apart); attributes (of
+    /// the message and of each link) by name; locations as given.
     #[must_use]
     pub fn normalized(mut self) -> Self {
         self.categories.sort_by(|a, b| {
@@ -259,6 +260,7 @@ impl Message {
             (ka, a.type_id()).cmp(&(kb, b.type_id()))
         });
         self.attributes.sort_by(|a, b| a.0.cmp(&b.0));
+        self.links.sort_by_key(LinkRendering::is_action);
         for l in &mut self.links {
             l.attributes.sort_by(|a, b| a.0.cmp(&b.0));
         }
