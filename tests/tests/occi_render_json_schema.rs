@@ -44,13 +44,7 @@ fn definition(m: &Message) -> Option<&'static str> {
                 "model"
             }
         }
-        Composition::Entities => {
-            if m.categories.is_empty() {
-                "entity_collection"
-            } else {
-                return None;
-            }
-        }
+        Composition::Entities if m.categories.is_empty() => "entity_collection",
         _ => return None,
     })
 }
