@@ -3,6 +3,7 @@
 
 mod error;
 mod json;
+mod media;
 mod message;
 mod options;
 mod quoted;
@@ -13,6 +14,7 @@ mod typing;
 
 pub use error::{Error, ErrorKind};
 pub use json::{render_json, render_json_value};
+pub use media::{MediaType, render};
 pub use message::{AttributeSpec, CategoryRendering, Composition, LinkRendering, Message};
 pub use occi_model;
 pub use options::{Leniency, Limits, Mode, Warning};
