@@ -1,0 +1,894 @@
+//! The text renderings: text/plain (1.2 also text/occi+plain) bodies and text/occi headers
+//! (GFD.185 §3.5, GFD.229 §4).
+//!
+//! ```text
+//! Category: term; scheme="…"; class="kind" [; title="…"] [; rel="…"] [; location="…"]
+//!           [; attributes="…"] [; actions="…"]
+//! Link: <URI-Reference>; rel="…" [; self="…"] [; category="…" *( ; name=value )]
+//! X-OCCI-Attribute: name=value      ; value = quoted-string / int / float / bool
+//! X-OCCI-Location: URI-Reference
+//! ```
+
+use crate::error::at;
+use crate::message::{AttributeSpec, CategoryRendering, LinkRendering, Message};
+use crate::quoted::{quotable, split_commas};
+use crate::typing::type_message;
+use crate::{Error, ErrorKind, Leniency, Limits, Mode, Warning};
+use occi_model::fedcloud_core::Position;
+use occi_model::{AttributeName, AttributeValue, CategoryClass, EntityId, Model, OcciVersion};
+use occi_model::{CategoryId, Scheme, Term};
+
+/// What a parser returns: the message and every leniency used (empty in strict modes).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Parsed {
+    /// The content.
+    pub message: Message,
+    /// The leniencies used, in input order.
+    pub warnings: Vec<Warning>,
+}
+
+/// The header a line or header field carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Header {
+    Category,
+    Link,
+    Attribute,
+    Location,
+}
+
+/// A parser of the text renderings, configured with a [`Mode`], [`Limits`] and optionally
+/// the [`Model`] that types attribute values.
+///
+/// ```
+/// use occi_model::{AttributeValue, Model, OcciVersion};
+/// use occi_render_http::{Leniency, Mode, Parser};
+///
+/// let model = Model::infrastructure(OcciVersion::V1_2);
+/// let body = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n\
+///             X-OCCI-Attribute: occi.compute.cores=\"2\"\n";
+/// // Strict: a quoted number for an integer attribute is an error ...
+/// let err = Parser::new(Mode::Strict12).with_model(&model).parse_plain(body).unwrap_err();
+/// assert_eq!(err.position().line, 2);
+/// // ... lenient mode types it through the model and says so.
+/// let parsed = Parser::new(Mode::Lenient).with_model(&model).parse_plain(body)?;
+/// assert_eq!(parsed.message.attribute("occi.compute.cores"), Some(&AttributeValue::Integer(2)));
+/// assert_eq!(parsed.warnings[0].leniency, Leniency::QuotedNumber);
+/// # Ok::<(), occi_render_http::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Parser<'m> {
+    pub(crate) mode: Mode,
+    pub(crate) limits: Limits,
+    pub(crate) model: Option<&'m Model>,
+}
+
+impl<'m> Parser<'m> {
+    /// A parser in `mode` with the default limits and no model (values keep the type their
+    /// syntax gives them).
+    #[must_use]
+    pub fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            limits: Limits::default(),
+            model: None,
+        }
+    }
+
+    /// This parser with other limits.
+    #[must_use]
+    pub const fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// This parser typing attribute values through `model`.
+    #[must_use]
+    pub const fn with_model(mut self, model: &'m Model) -> Self {
+        self.model = Some(model);
+        self
+    }
+
+    /// The mode.
+    #[must_use]
+    pub const fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Parses a text/plain body (also text/occi+plain): one `Name: value` line per header.
+    /// Blank lines are skipped; values may also be comma-joined lists.
+    ///
+    /// # Errors
+    /// The first syntax error, limit, strict-mode violation or type mismatch, with its
+    /// position.
+    pub fn parse_plain(&self, body: &str) -> Result<Parsed, Error> {
+        if body.len() > self.limits.max_body_bytes {
+            return Err(at(
+                ErrorKind::BodyTooLarge {
+                    limit: self.limits.max_body_bytes,
+                    actual: body.len(),
+                },
+                Position::START,
+            ));
+        }
+        let mut state = State::new(self);
+        let mut offset = 0;
+        for (line_no, raw) in (1..).zip(body.split_inclusive('\n')) {
+            let line = raw
+                .strip_suffix('\n')
+                .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
+            let base = Position::new(offset, line_no, 1);
+            if !line.trim().is_empty() {
+                state.line(line, base)?;
+            }
+            offset += raw.len();
+        }
+        state.finish()
+    }
+
+    /// Parses a text/plain body given as bytes.
+    ///
+    /// # Errors
+    /// `NotUtf8` (at the first invalid byte), and as [`Parser::parse_plain`].
+    pub fn parse_plain_bytes(&self, body: &[u8]) -> Result<Parsed, Error> {
+        self.parse_plain(utf8(body)?)
+    }
+
+    /// Parses text/occi header fields, given as `(name, value)` pairs in order; header
+    /// fields that are not OCCI headers are ignored, repeated fields and comma-joined values
+    /// are both read (GFD.229 §3.2). Positions count field `i` as line `i + 1` written
+    /// `Name: value`.
+    ///
+    /// # Errors
+    /// As [`Parser::parse_plain`].
+    pub fn parse_headers<'a, I>(&self, headers: I) -> Result<Parsed, Error>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let mut state = State::new(self);
+        let mut line = String::new();
+        let mut offset = 0;
+        for (i, (name, value)) in headers.into_iter().enumerate() {
+            line.clear();
+            line.push_str(name);
+            line.push_str(": ");
+            line.push_str(value);
+            let base = Position::new(offset, i + 1, 1);
+            offset += line.len() + 1;
+            if header_of(name).is_some() || name.starts_with(['X', 'x']) {
+                state.line(&line, base)?;
+            } else {
+                state.count_line(base)?;
+            }
+        }
+        state.finish()
+    }
+
+    /// Parses a text/occi message written out as text: an optional HTTP status line, header
+    /// lines `Name: value`, then optionally a blank line and a body (ignored; GFD.229 asks
+    /// for `OK`). Header fields that are not OCCI headers are ignored.
+    ///
+    /// # Errors
+    /// As [`Parser::parse_plain`].
+    pub fn parse_occi_message(&self, text: &str) -> Result<Parsed, Error> {
+        let mut state = State::new(self);
+        let mut offset = 0;
+        for (i, raw) in text.split_inclusive('\n').enumerate() {
+            let line = raw
+                .strip_suffix('\n')
+                .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
+            let base = Position::new(offset, i + 1, 1);
+            offset += raw.len();
+            if line.trim().is_empty() {
+                break;
+            }
+            if i == 0 && line.starts_with("HTTP/") {
+                continue;
+            }
+            let name = line.split(':').next().unwrap_or_default();
+            if header_of(name).is_some() || name.starts_with(['X', 'x']) {
+                state.line(line, base)?;
+            } else if !line.contains(':') {
+                return Err(at(ErrorKind::MissingColon, base));
+            } else {
+                state.count_line(base)?;
+            }
+        }
+        state.finish()
+    }
+
+    /// Parses one element (a single category, link, attribute or location) of a header
+    /// value, without typing; used by the streaming reader.
+    pub(crate) fn parse_line_items(
+        &self,
+        line: &str,
+        base: Position,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Message, Error> {
+        let mut state = State::new(self);
+        state.line(line, base)?;
+        warnings.append(&mut state.warnings);
+        Ok(state.msg)
+    }
+}
+
+pub(crate) fn utf8(body: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(body)
+        .map_err(|e| at(ErrorKind::NotUtf8, Position::at(body, e.valid_up_to())))
+}
+
+/// The header a name stands for, and whether it is spelled canonically.
+pub(crate) fn header_of(name: &str) -> Option<(Header, Option<Leniency>)> {
+    const CANON: [(&str, Header); 4] = [
+        ("Category", Header::Category),
+        ("Link", Header::Link),
+        ("X-OCCI-Attribute", Header::Attribute),
+        ("X-OCCI-Location", Header::Location),
+    ];
+    for (canon, h) in CANON {
+        if name == canon {
+            return Some((h, None));
+        }
+        if name.eq_ignore_ascii_case(canon) {
+            return Some((h, Some(Leniency::HeaderNameCase)));
+        }
+    }
+    if name.eq_ignore_ascii_case("X-OCCI-Category") {
+        return Some((Header::Category, Some(Leniency::PrefixedHeaderName)));
+    }
+    if name.eq_ignore_ascii_case("X-OCCI-Link") {
+        return Some((Header::Link, Some(Leniency::PrefixedHeaderName)));
+    }
+    None
+}
+
+/// Where in the input attributes were read, for errors found while typing them.
+#[derive(Debug, Default)]
+pub(crate) struct Positions {
+    pub(crate) attributes: Vec<Position>,
+    pub(crate) links: Vec<Vec<Position>>,
+}
+
+struct State<'p, 'm> {
+    p: &'p Parser<'m>,
+    msg: Message,
+    pos: Positions,
+    warnings: Vec<Warning>,
+    lines: usize,
+}
+
+impl<'p, 'm> State<'p, 'm> {
+    fn new(p: &'p Parser<'m>) -> Self {
+        Self {
+            p,
+            msg: Message::default(),
+            pos: Positions::default(),
+            warnings: Vec::new(),
+            lines: 0,
+        }
+    }
+
+    fn count_line(&mut self, base: Position) -> Result<(), Error> {
+        self.lines += 1;
+        if self.lines > self.p.limits.max_lines {
+            return Err(at(
+                ErrorKind::TooManyLines {
+                    limit: self.p.limits.max_lines,
+                },
+                base,
+            ));
+        }
+        Ok(())
+    }
+
+    fn lenient(&mut self, leniency: Leniency, position: Position) -> Result<(), Error> {
+        lenient(self.p.mode, &mut self.warnings, leniency, position)
+    }
+
+    fn line(&mut self, line: &str, base: Position) -> Result<(), Error> {
+        self.count_line(base)?;
+        if line.len() > self.p.limits.max_line_bytes {
+            return Err(at(
+                ErrorKind::LineTooLong {
+                    limit: self.p.limits.max_line_bytes,
+                    actual: line.len(),
+                },
+                base,
+            ));
+        }
+        let Some(colon) = memchr::memchr(b':', line.as_bytes()) else {
+            return Err(at(ErrorKind::MissingColon, base));
+        };
+        let name = line.get(..colon).unwrap_or_default();
+        let Some((header, spelling)) = header_of(name.trim_end()) else {
+            return Err(at(ErrorKind::UnknownHeader(name.to_owned()), base));
+        };
+        if let Some(l) = spelling {
+            self.lenient(l, base)?;
+        }
+        let value_start = colon + 1;
+        let value = line.get(value_start..).unwrap_or_default();
+        for (s, e) in split_commas(value) {
+            let element = value.get(s..e).unwrap_or_default();
+            let mut cur = Cursor {
+                s: element,
+                i: 0,
+                line,
+                off: value_start + s,
+                base,
+            };
+            match header {
+                Header::Category => {
+                    let c = self.category(&mut cur)?;
+                    self.msg.categories.push(c);
+                }
+                Header::Link => {
+                    let (l, positions) = self.link(&mut cur)?;
+                    self.msg.links.push(l);
+                    self.pos.links.push(positions);
+                }
+                Header::Attribute => {
+                    let start = cur.here();
+                    let (name, value) = self.attribute(&mut cur)?;
+                    cur.skip_ows();
+                    if cur.peek() == Some(b';') {
+                        let semi = cur.here();
+                        cur.i += 1;
+                        cur.skip_ows();
+                        if cur.at_end() {
+                            self.lenient(Leniency::TrailingSemicolon, semi)?;
+                        }
+                    }
+                    if !cur.at_end() {
+                        return Err(at(ErrorKind::Syntax("end of attribute"), cur.here()));
+                    }
+                    self.push_attribute(name, value, start)?;
+                }
+                Header::Location => {
+                    let loc = element.trim();
+                    check_uri(loc, cur.here())?;
+                    self.msg.locations.push(loc.to_owned());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn push_attribute(
+        &mut self,
+        name: String,
+        value: AttributeValue,
+        start: Position,
+    ) -> Result<(), Error> {
+        if let Some(i) = self.msg.attributes.iter().position(|(n, _)| *n == name) {
+            self.lenient(Leniency::DuplicateAttribute, start)?;
+            if let Some(slot) = self.msg.attributes.get_mut(i) {
+                slot.1 = value;
+            }
+            return Ok(());
+        }
+        if self.msg.attributes.len() >= self.p.limits.max_attributes {
+            return Err(at(
+                ErrorKind::TooManyAttributes {
+                    limit: self.p.limits.max_attributes,
+                },
+                start,
+            ));
+        }
+        self.msg.attributes.push((name, value));
+        self.pos.attributes.push(start);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Parsed, Error> {
+        if let Some(model) = self.p.model {
+            type_message(
+                model,
+                self.p.mode,
+                &mut self.msg,
+                &self.pos,
+                &mut self.warnings,
+            )?;
+        }
+        Ok(Parsed {
+            message: self.msg,
+            warnings: self.warnings,
+        })
+    }
+
+    // ---- Category -------------------------------------------------------------------------
+
+    fn category(&mut self, cur: &mut Cursor<'_>) -> Result<CategoryRendering, Error> {
+        let term_pos = cur.here();
+        let term = cur.take_while(|b| !matches!(b, b';' | b' ' | b'\t' | b'"' | b'='));
+        if term.is_empty() {
+            return Err(at(ErrorKind::Syntax("a term"), term_pos));
+        }
+        self.check_term(term, term_pos)?;
+        let mut c = CategoryRendering {
+            term: term.to_owned(),
+            ..CategoryRendering::default()
+        };
+        let mut seen: u8 = 0;
+        let mut last_rank = 0;
+        while self.separator(cur)? {
+            let name_pos = cur.here();
+            let name = cur.take_while(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !cur.eat(b'=') {
+                return Err(at(
+                    ErrorKind::Syntax("'=' after a parameter name"),
+                    cur.here(),
+                ));
+            }
+            let rank: u8 = match name {
+                "scheme" => 1,
+                "class" => 2,
+                "title" => 3,
+                "rel" => 4,
+                "location" => 5,
+                "attributes" => 6,
+                "actions" => 7,
+                other => {
+                    return Err(at(ErrorKind::UnknownParameter(other.to_owned()), name_pos));
+                }
+            };
+            if seen & (1 << rank) != 0 {
+                return Err(at(ErrorKind::DuplicateParameter(name.to_owned()), name_pos));
+            }
+            seen |= 1 << rank;
+            if rank < last_rank {
+                self.lenient(Leniency::ParameterOrder, name_pos)?;
+            }
+            last_rank = rank;
+            let value_pos = cur.here();
+            if rank == 2 {
+                let class = if cur.peek() == Some(b'"') {
+                    self.quoted(cur)?
+                } else {
+                    self.lenient(Leniency::UnquotedClass, value_pos)?;
+                    cur.take_while(|b| b.is_ascii_alphanumeric()).to_owned()
+                };
+                c.class = Some(match class.as_str() {
+                    "kind" => CategoryClass::Kind,
+                    "mixin" => CategoryClass::Mixin,
+                    "action" => CategoryClass::Action,
+                    _ => return Err(at(ErrorKind::UnknownClass(class), value_pos)),
+                });
+                continue;
+            }
+            if cur.peek() != Some(b'"') {
+                return Err(at(ErrorKind::Syntax("a quoted-string"), value_pos));
+            }
+            let v = self.quoted(cur)?;
+            match rank {
+                1 => {
+                    v.parse::<Scheme>().map_err(|e| ident(&e, value_pos))?;
+                    c.scheme = v;
+                }
+                3 => c.title = Some(v),
+                4 => c.rel = self.type_ids(&v, value_pos)?,
+                5 => {
+                    check_uri(&v, value_pos)?;
+                    c.location = Some(v);
+                }
+                6 => c.attributes = self.attribute_specs(&v, value_pos)?,
+                _ => c.actions = self.type_ids(&v, value_pos)?,
+            }
+        }
+        if seen & (1 << 1) == 0 {
+            return Err(at(ErrorKind::MissingScheme, cur.here()));
+        }
+        if c.class.is_none() {
+            self.lenient(Leniency::ClasslessCategory, term_pos)?;
+        }
+        Ok(c)
+    }
+
+    /// Consumes `;` and the space after it; `false` at the end of the element.
+    fn separator(&mut self, cur: &mut Cursor<'_>) -> Result<bool, Error> {
+        let before = cur.here();
+        let ws_before = cur.skip_ows();
+        if cur.at_end() {
+            return Ok(false);
+        }
+        if !cur.eat(b';') {
+            return Err(at(ErrorKind::Syntax("';'"), cur.here()));
+        }
+        let after = cur.skip_ows();
+        if cur.at_end() {
+            self.lenient(Leniency::TrailingSemicolon, before)?;
+            return Ok(false);
+        }
+        if ws_before != 0 || after != 1 {
+            self.lenient(Leniency::SeparatorSpacing, before)?;
+        }
+        Ok(true)
+    }
+
+    fn check_term(&mut self, term: &str, pos: Position) -> Result<(), Error> {
+        match Term::parse(term, self.p.mode.version()) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                if self.p.mode.is_lenient() && term.chars().all(|c| c.is_ascii_graphic()) {
+                    self.lenient(Leniency::IdentifierGrammar, pos)
+                } else if self.p.mode == Mode::Strict11
+                    && Term::parse(term, OcciVersion::V1_2).is_ok()
+                {
+                    Err(at(ErrorKind::Strict(Leniency::IdentifierGrammar), pos))
+                } else {
+                    Err(ident(&e, pos))
+                }
+            }
+        }
+    }
+
+    fn check_attribute_name(&mut self, name: &str, pos: Position) -> Result<(), Error> {
+        match AttributeName::parse(name, self.p.mode.version()) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                if self.p.mode.is_lenient()
+                    && !name.is_empty()
+                    && name.chars().all(|c| {
+                        c.is_ascii_graphic() && !matches!(c, '=' | '"' | ';' | ',' | '{' | '}')
+                    })
+                {
+                    self.lenient(Leniency::IdentifierGrammar, pos)
+                } else if self.p.mode == Mode::Strict11
+                    && AttributeName::parse(name, OcciVersion::V1_2).is_ok()
+                {
+                    Err(at(ErrorKind::Strict(Leniency::IdentifierGrammar), pos))
+                } else {
+                    Err(ident(&e, pos))
+                }
+            }
+        }
+    }
+
+    /// A space-separated list of type identifiers.
+    fn type_ids(&mut self, v: &str, pos: Position) -> Result<Vec<String>, Error> {
+        let mut out = Vec::new();
+        for id in v.split_ascii_whitespace() {
+            if let Err(e) = CategoryId::parse(id, self.p.mode.version()) {
+                if self.p.mode.is_lenient() && id.contains('#') {
+                    self.lenient(Leniency::IdentifierGrammar, pos)?;
+                } else if self.p.mode == Mode::Strict11
+                    && CategoryId::parse(id, OcciVersion::V1_2).is_ok()
+                {
+                    return Err(at(ErrorKind::Strict(Leniency::IdentifierGrammar), pos));
+                } else {
+                    return Err(ident(&e, pos));
+                }
+            }
+            out.push(id.to_owned());
+        }
+        Ok(out)
+    }
+
+    /// `attr-def *( SP attr-def )`, `attr-def = name [ "{" prop *( SP prop ) "}" ]`.
+    fn attribute_specs(&mut self, v: &str, pos: Position) -> Result<Vec<AttributeSpec>, Error> {
+        let mut out = Vec::new();
+        let mut rest = v.trim_start();
+        while !rest.is_empty() {
+            let end = rest.find([' ', '{']).unwrap_or(rest.len());
+            let name = rest.get(..end).unwrap_or_default();
+            self.check_attribute_name(name, pos)?;
+            let mut spec = AttributeSpec::new(name, false, false);
+            rest = rest.get(end..).unwrap_or_default();
+            if let Some(props) = rest.strip_prefix('{') {
+                let Some(close) = props.find('}') else {
+                    return Err(at(ErrorKind::Syntax("'}' closing the properties"), pos));
+                };
+                for prop in props
+                    .get(..close)
+                    .unwrap_or_default()
+                    .split_ascii_whitespace()
+                {
+                    match prop {
+                        "immutable" => spec.immutable = true,
+                        "required" => spec.required = true,
+                        _ => return Err(at(ErrorKind::Syntax("'immutable' or 'required'"), pos)),
+                    }
+                }
+                rest = props.get(close + 1..).unwrap_or_default();
+            }
+            out.push(spec);
+            rest = rest.trim_start();
+        }
+        Ok(out)
+    }
+
+    // ---- Link -----------------------------------------------------------------------------
+
+    fn link(&mut self, cur: &mut Cursor<'_>) -> Result<(LinkRendering, Vec<Position>), Error> {
+        let start = cur.here();
+        if !cur.eat(b'<') {
+            return Err(at(ErrorKind::Syntax("'<' opening the link target"), start));
+        }
+        let target = cur.take_while(|b| b != b'>');
+        if !cur.eat(b'>') {
+            return Err(at(
+                ErrorKind::Syntax("'>' closing the link target"),
+                cur.here(),
+            ));
+        }
+        check_uri(target, start)?;
+        let mut l = LinkRendering {
+            target: target.to_owned(),
+            ..LinkRendering::default()
+        };
+        let mut positions = Vec::new();
+        let mut has_rel = false;
+        let mut space_separated = false;
+        loop {
+            if !space_separated && !self.separator(cur)? {
+                break;
+            }
+            space_separated = false;
+            let name_pos = cur.here();
+            let name = cur.take_while(|b| !matches!(b, b'=' | b';' | b' ' | b'\t' | b'"'));
+            match name {
+                "rel" | "self" | "category" => {
+                    if !cur.eat(b'=') {
+                        return Err(at(ErrorKind::Syntax("'='"), cur.here()));
+                    }
+                    let vpos = cur.here();
+                    let v = if cur.peek() == Some(b'"') {
+                        self.quoted(cur)?
+                    } else {
+                        cur.take_while(|b| !matches!(b, b';' | b' ' | b'\t'))
+                            .to_owned()
+                    };
+                    match name {
+                        "rel" => {
+                            if has_rel {
+                                return Err(at(
+                                    ErrorKind::DuplicateParameter("rel".into()),
+                                    name_pos,
+                                ));
+                            }
+                            has_rel = true;
+                            l.rel = self.type_ids(&v, vpos)?;
+                        }
+                        "self" => {
+                            check_uri(&v, vpos)?;
+                            l.self_location = Some(v);
+                        }
+                        _ => l.categories = self.type_ids(&v, vpos)?,
+                    }
+                }
+                _ => {
+                    cur.i -= name.len();
+                    let (n, v) = self.attribute(cur)?;
+                    if let Some(i) = l.attributes.iter().position(|(x, _)| *x == n) {
+                        self.lenient(Leniency::DuplicateAttribute, name_pos)?;
+                        if let Some(slot) = l.attributes.get_mut(i) {
+                            slot.1 = v;
+                        }
+                    } else {
+                        if l.attributes.len() >= self.p.limits.max_attributes {
+                            return Err(at(
+                                ErrorKind::TooManyAttributes {
+                                    limit: self.p.limits.max_attributes,
+                                },
+                                name_pos,
+                            ));
+                        }
+                        l.attributes.push((n, v));
+                        positions.push(name_pos);
+                    }
+                }
+            }
+            // Old rOCCI: `a="x" b="y"` — attributes separated by spaces only.
+            let save = cur.i;
+            let ws = cur.skip_ows();
+            if ws > 0 && !cur.at_end() && cur.peek() != Some(b';') {
+                self.lenient(Leniency::SpaceSeparatedLinkAttributes, cur.here())?;
+                space_separated = true;
+            } else {
+                cur.i = save;
+            }
+        }
+        if !has_rel {
+            return Err(at(ErrorKind::Syntax("rel=\"…\" in the link"), start));
+        }
+        Ok((l, positions))
+    }
+
+    // ---- attributes -----------------------------------------------------------------------
+
+    /// `name=value` with the value typed by its syntax.
+    fn attribute(&mut self, cur: &mut Cursor<'_>) -> Result<(String, AttributeValue), Error> {
+        let name_pos = cur.here();
+        let name = cur.take_while(|b| !matches!(b, b'=' | b';' | b' ' | b'\t' | b'"'));
+        self.check_attribute_name(name, name_pos)?;
+        if !cur.eat(b'=') {
+            return Err(at(
+                ErrorKind::Syntax("'=' after the attribute name"),
+                cur.here(),
+            ));
+        }
+        let vpos = cur.here();
+        if cur.peek() == Some(b'"') {
+            let v = self.quoted(cur)?;
+            return Ok((name.to_owned(), AttributeValue::String(v)));
+        }
+        let token = cur.take_while(|b| !matches!(b, b';' | b' ' | b'\t'));
+        let value = self.bare_value(token, vpos)?;
+        Ok((name.to_owned(), value))
+    }
+
+    fn bare_value(&mut self, token: &str, pos: Position) -> Result<AttributeValue, Error> {
+        match token {
+            "" => return Err(at(ErrorKind::InvalidValue, pos)),
+            "true" => return Ok(AttributeValue::Boolean(true)),
+            "false" => return Ok(AttributeValue::Boolean(false)),
+            _ => {}
+        }
+        let bytes = token.as_bytes();
+        let dots = bytes.iter().filter(|&&b| b == b'.').count();
+        let plain =
+            dots <= 1 && bytes.iter().all(|&b| b.is_ascii_digit() || b == b'.') && token != ".";
+        if plain {
+            if dots == 0
+                && let Ok(i) = token.parse::<i64>()
+            {
+                return Ok(AttributeValue::Integer(i));
+            }
+            return match token.parse::<f64>() {
+                Ok(f) if f.is_finite() => Ok(AttributeValue::Number(f)),
+                _ => Err(at(ErrorKind::InvalidValue, pos)),
+            };
+        }
+        if let Ok(i) = token.parse::<i64>() {
+            self.lenient(Leniency::NumberSyntax, pos)?;
+            return Ok(AttributeValue::Integer(i));
+        }
+        if let Ok(f) = token.parse::<f64>()
+            && f.is_finite()
+            && token.bytes().any(|b| b.is_ascii_digit())
+        {
+            self.lenient(Leniency::NumberSyntax, pos)?;
+            return Ok(AttributeValue::Number(f));
+        }
+        if token.chars().all(|c| quotable(c) && c != '"' && c != '\\') {
+            self.lenient(Leniency::BareToken, pos)?;
+            return Ok(AttributeValue::String(token.to_owned()));
+        }
+        Err(at(ErrorKind::InvalidValue, pos))
+    }
+
+    /// A quoted-string at the cursor, unescaped.
+    fn quoted(&mut self, cur: &mut Cursor<'_>) -> Result<String, Error> {
+        let open = cur.here();
+        cur.i += 1;
+        let mut out = String::new();
+        loop {
+            let rest = cur.rest();
+            let Some(j) = memchr::memchr2(b'"', b'\\', rest.as_bytes()) else {
+                return Err(at(ErrorKind::UnterminatedQuote, open));
+            };
+            let chunk = rest.get(..j).unwrap_or_default();
+            if let Some((k, c)) = chunk.char_indices().find(|&(_, c)| !quotable(c)) {
+                cur.i += k;
+                return Err(at(ErrorKind::QuotedCharacter(c), cur.here()));
+            }
+            out.push_str(chunk);
+            cur.i += j;
+            if cur.peek() == Some(b'"') {
+                cur.i += 1;
+                return Ok(out);
+            }
+            let bs = cur.here();
+            cur.i += 1;
+            let Some(c) = cur.rest().chars().next() else {
+                return Err(at(ErrorKind::UnterminatedQuote, open));
+            };
+            if !quotable(c) {
+                return Err(at(ErrorKind::QuotedCharacter(c), cur.here()));
+            }
+            if c != '"' && c != '\\' {
+                self.lenient(Leniency::LiteralBackslash, bs)?;
+                out.push('\\');
+            }
+            out.push(c);
+            cur.i += c.len_utf8();
+        }
+    }
+}
+
+pub(crate) fn lenient(
+    mode: Mode,
+    warnings: &mut Vec<Warning>,
+    leniency: Leniency,
+    position: Position,
+) -> Result<(), Error> {
+    if mode.is_lenient() {
+        warnings.push(Warning { leniency, position });
+        Ok(())
+    } else {
+        Err(at(ErrorKind::Strict(leniency), position))
+    }
+}
+
+fn ident(e: &occi_model::Error, pos: Position) -> Error {
+    let inner = e.position().unwrap_or(Position::START);
+    let p = Position::new(
+        pos.offset + inner.offset,
+        pos.line,
+        pos.column + inner.column - 1,
+    );
+    at(ErrorKind::Identifier(e.kind().to_string()), p)
+}
+
+fn check_uri(s: &str, pos: Position) -> Result<(), Error> {
+    s.parse::<EntityId>()
+        .map(|_| ())
+        .map_err(|e| ident(&e, pos))
+}
+
+/// A position inside one element of one line.
+struct Cursor<'a> {
+    s: &'a str,
+    i: usize,
+    line: &'a str,
+    off: usize,
+    base: Position,
+}
+
+impl<'a> Cursor<'a> {
+    fn here(&self) -> Position {
+        let upto = self.off + self.i;
+        let cols = self.line.get(..upto).map_or(upto, |p| p.chars().count());
+        Position::new(
+            self.base.offset + upto,
+            self.base.line,
+            self.base.column + cols,
+        )
+    }
+
+    fn rest(&self) -> &'a str {
+        self.s.get(self.i..).unwrap_or_default()
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.as_bytes().get(self.i).copied()
+    }
+
+    fn at_end(&self) -> bool {
+        self.i >= self.s.len()
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn skip_ows(&mut self) -> usize {
+        let start = self.i;
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    /// Takes bytes while `f` holds; stops only at ASCII bytes, so the slice is on a char
+    /// boundary.
+    fn take_while(&mut self, f: impl Fn(u8) -> bool) -> &'a str {
+        let start = self.i;
+        let bytes = self.s.as_bytes();
+        while let Some(&b) = bytes.get(self.i) {
+            if !f(b) {
+                break;
+            }
+            self.i += 1;
+        }
+        while !self.s.is_char_boundary(self.i) {
+            self.i += 1;
+        }
+        self.s.get(start..self.i).unwrap_or_default()
+    }
+}

@@ -1,0 +1,242 @@
+//! Every rOCCI and jOCCI rendering in `occi/` through `occi-render-http`: parsed in lenient
+//! mode, re-rendered canonically, and the canonical rendering must parse in strict 1.2 mode
+//! to the same message and render to the same text again (a fixpoint). JSON fixtures: parsed
+//! leniently, rendered as OCCI 1.2 JSON, re-parsed to the same message. The text/plain and
+//! JSON twins of `rocci-server/integration-data` must parse to equal messages.
+//!
+//! Where a file holds header values (jOCCI `*_occi_*` and `*_headers_*`) they are read as
+//! text/occi fields of the header the file name gives; the VCR cassettes contribute every
+//! non-empty request and response body. Expected failures, each with its reason, are listed
+//! in `tests/expected/occi-render-text.txt` and `tests/expected/occi-render-json.txt`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use fedcloud_conformance::{Outcome, corpus_area, files_below, ratchet};
+use occi_model::{Model, OcciVersion};
+use occi_render_http::{Message, Mode, Parsed, Parser, parse_uri_list, render_json, render_plain};
+use serde_yaml_ng::Value;
+use std::path::Path;
+
+fn model() -> Model {
+    Model::infrastructure(OcciVersion::V1_2)
+        .with_crtp()
+        .with_egi_extensions()
+}
+
+/// Lenient parse, canonical render, strict re-parse to the same message, same render.
+fn text_fixpoint(
+    parsed: Result<Parsed, occi_render_http::Error>,
+    lines: usize,
+) -> Result<(), String> {
+    let parsed = parsed.map_err(|e| format!("lenient parse: {e}"))?;
+    let m = parsed.message;
+    let items = m.categories.len() + m.links.len() + m.attributes.len() + m.locations.len();
+    if items < lines {
+        return Err(format!("{lines} lines gave only {items} items"));
+    }
+    let once = render_plain(&m).map_err(|e| format!("render: {e}"))?;
+    let again = Parser::new(Mode::Strict12)
+        .parse_plain(&once)
+        .map_err(|e| format!("strict re-parse of our rendering: {e}"))?;
+    if again.message != m {
+        return Err("re-parse differs".into());
+    }
+    if render_plain(&again.message).map_err(|e| e.to_string())? != once {
+        return Err("second rendering differs".into());
+    }
+    Ok(())
+}
+
+fn json_fixpoint(body: &str) -> Result<(), String> {
+    let model = model();
+    let p = Parser::new(Mode::Lenient).with_model(&model);
+    let m = p
+        .parse_json(body)
+        .map_err(|e| format!("lenient parse: {e}"))?
+        .message;
+    let json = render_json(&m, Some(&model)).map_err(|e| format!("render: {e}"))?;
+    let again = p
+        .parse_json(&json)
+        .map_err(|e| format!("re-parse of our JSON: {e}"))?
+        .message;
+    if again.normalized() != m.clone().normalized() {
+        return Err("re-parse differs".into());
+    }
+    Ok(())
+}
+
+fn header_for(stem: &str) -> &'static str {
+    if stem.contains("attribute") {
+        "X-OCCI-Attribute"
+    } else if stem.contains("model")
+        || stem.contains("categor")
+        || stem.contains("kind")
+        || stem.contains("mixin")
+    {
+        "Category"
+    } else {
+        "Link"
+    }
+}
+
+fn nonblank(s: &str) -> usize {
+    s.lines().filter(|l| !l.trim().is_empty()).count()
+}
+
+fn cassette_bodies(path: &Path) -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc: Value = serde_yaml_ng::from_str(&text).unwrap();
+    let mut out = Vec::new();
+    let Some(items) = doc.get("http_interactions").and_then(Value::as_sequence) else {
+        return out;
+    };
+    for (i, it) in items.iter().enumerate() {
+        for side in ["request", "response"] {
+            let body = it
+                .get(side)
+                .and_then(|s| s.get("body"))
+                .and_then(|b| b.get("string"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let content_type = it
+                .get(side)
+                .and_then(|s| s.get("headers"))
+                .and_then(|h| h.get("Content-Type"))
+                .and_then(|c| c.get(0))
+                .and_then(Value::as_str)
+                .unwrap_or("text/plain");
+            if !body.trim().is_empty() {
+                out.push((
+                    format!("#{i}/{side}"),
+                    content_type.to_owned(),
+                    body.to_owned(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn text_fixtures() {
+    let Some(root) = corpus_area("occi").unwrap() else {
+        return;
+    };
+    let files = files_below(&root, &|p| {
+        let s = p.to_string_lossy();
+        !s.contains("v5-json-schema")
+            && !s.contains("v5-warehouse")
+            && !s.ends_with(".json")
+            && !s.contains("MANIFEST")
+    })
+    .unwrap();
+    let lenient = Parser::new(Mode::Lenient);
+    let mut outcomes = Vec::new();
+    for path in files {
+        let id = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if id.ends_with(".yml") {
+            for (suffix, content_type, body) in cassette_bodies(&path) {
+                let lines = nonblank(&body);
+                let r = if content_type.starts_with("text/uri-list") {
+                    parse_uri_list(&body, occi_render_http::Limits::default())
+                        .map(|_| ())
+                        .map_err(|e| format!("uri-list: {e}"))
+                } else {
+                    text_fixpoint(lenient.parse_plain(&body), lines)
+                };
+                outcomes.push(match r {
+                    Ok(()) => Outcome::pass(format!("{id}{suffix}")),
+                    Err(why) => Outcome::fail(format!("{id}{suffix}"), why),
+                });
+            }
+            continue;
+        }
+        let body = std::fs::read_to_string(&path).unwrap();
+        let result = if stem.ends_with("uri-list") {
+            parse_uri_list(&body, occi_render_http::Limits::default())
+                .map(|_| ())
+                .map_err(|e| format!("uri-list: {e}"))
+        } else if id.starts_with("jocci-core/parser") && stem.contains("_occi_") {
+            let header = header_for(&stem);
+            text_fixpoint(lenient.parse_headers([(header, body.trim_end())]), 0)
+        } else if id.starts_with("jocci-core/rendering") && stem.contains("_headers") {
+            let header = header_for(&stem);
+            let lines: Vec<&str> = body.lines().filter(|l| !l.trim().is_empty()).collect();
+            text_fixpoint(
+                lenient.parse_headers(lines.iter().map(|l| (header, *l))),
+                lines.len(),
+            )
+        } else {
+            text_fixpoint(lenient.parse_plain(&body), nonblank(&body))
+        };
+        outcomes.push(match result {
+            Ok(()) => Outcome::pass(id),
+            Err(why) => Outcome::fail(id, why),
+        });
+    }
+    for o in &outcomes {
+        println!("{o:?}");
+    }
+    ratchet("occi-render-text", &outcomes).unwrap();
+}
+
+#[test]
+fn json_fixtures() {
+    let Some(root) = corpus_area("occi").unwrap() else {
+        return;
+    };
+    let files = files_below(&root, &|p| {
+        let s = p.to_string_lossy();
+        s.ends_with(".json") && !s.contains("v5-json-schema") && !s.contains("v5-warehouse")
+    })
+    .unwrap();
+    let mut outcomes = Vec::new();
+    for path in files {
+        let id = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let body = std::fs::read_to_string(&path).unwrap();
+        outcomes.push(match json_fixpoint(&body) {
+            Ok(()) => Outcome::pass(id),
+            Err(why) => Outcome::fail(id, why),
+        });
+    }
+    for o in &outcomes {
+        println!("{o:?}");
+    }
+    ratchet("occi-render-json", &outcomes).unwrap();
+}
+
+#[test]
+fn plain_and_json_twins_are_equal() {
+    let Some(root) = corpus_area("occi").unwrap() else {
+        return;
+    };
+    let model = model();
+    let p = Parser::new(Mode::Lenient).with_model(&model);
+    let mut pairs = 0;
+    for path in files_below(&root.join("rocci-server/integration-data"), &|p| {
+        p.extension().is_some_and(|e| e == "plain")
+    })
+    .unwrap()
+    {
+        let plain = std::fs::read_to_string(&path).unwrap();
+        let json = std::fs::read_to_string(path.with_extension("json")).unwrap();
+        let a: Message = p.parse_plain(&plain).unwrap().message.normalized();
+        let b: Message = p.parse_json(&json).unwrap().message.normalized();
+        assert_eq!(a, b, "{}", path.display());
+        pairs += 1;
+    }
+    assert_eq!(pairs, 13);
+}
