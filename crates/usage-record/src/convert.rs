@@ -861,7 +861,7 @@ impl Writer<'_> {
         &mut self,
         records: &'r [Record<'r>],
     ) -> HashMap<&'r str, Vec<(&'r str, &'r str)>> {
-        let ids: Vec<&str> = records
+        let ids: std::collections::HashSet<&str> = records
             .iter()
             .filter(|r| r.record_type() == RecordType::Storage)
             .filter_map(|r| r.text("RecordId"))
@@ -1478,11 +1478,13 @@ fn input_losses(input: &[u8], msg: &Message<'_>, options: &Options, log: &mut Lo
     };
     let index = LineIndex::new(input);
     let at = |e: &Element| index.position(input, e.offset);
-    let valid: Vec<usize> = msg
+    // The entry of each record element, in document order (StAR group attributes are entries
+    // of their own, not elements).
+    let entries: Vec<(usize, bool)> = msg
         .records
         .iter()
-        .filter(|e| e.valid)
-        .map(|e| e.index)
+        .filter(|e| e.record.record_type() != RecordType::GroupAttribute)
+        .map(|e| (e.index, e.valid))
         .collect();
     let ns = root.ns.clone().unwrap_or_default();
     let format = xsd::detect_format(input);
@@ -1499,8 +1501,8 @@ fn input_losses(input: &[u8], msg: &Message<'_>, options: &Options, log: &mut Lo
         .filter(|e| {
             e.ns.as_deref() == Some(ns.as_str()) && record_names.contains(&e.local.as_str())
         });
-    for (i, r) in records.enumerate() {
-        if !valid.contains(&i) {
+    for (r, &(i, valid)) in records.zip(&entries) {
+        if !valid {
             continue;
         }
         let mut seen: HashMap<String, usize> = HashMap::new();

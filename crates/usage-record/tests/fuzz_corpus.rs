@@ -1,4 +1,4 @@
-//! Replays every file of the `apel_text`, `apel_json`, `apel_xml` and `xml_schema` fuzz corpora and crash artifacts
+//! Replays every file of the `apel_text`, `apel_json`, `apel_xml`, `xml_schema` and `convert` fuzz corpora and crash artifacts
 //! through the fuzz targets' checks, so fuzzing finds stay regression tests of `cargo test`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -24,4 +24,9 @@ fn apel_xml() {
 #[test]
 fn xml_schema() {
     assert!(replay_fuzz_corpus("xml_schema", fuzz_checks::xml_schema).unwrap() > 0);
+}
+
+#[test]
+fn convert() {
+    assert!(replay_fuzz_corpus("convert", fuzz_checks::convert).unwrap() > 0);
 }

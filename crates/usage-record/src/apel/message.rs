@@ -790,8 +790,11 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
     }
 
     fn error(&mut self, at: Position, field: Option<&str>, code: Code, msg: String, apel: String) {
-        let f =
-            Finding::new(Some(self.index), at, field, code, Severity::Error, msg).with_apel(apel);
+        let mut f = Finding::new(Some(self.index), at, field, code, Severity::Error, msg);
+        // Empty for the rules apel does not have (strict-only reading of CAR and StAR).
+        if !apel.is_empty() {
+            f = f.with_apel(apel);
+        }
         self.findings.push(f);
     }
 

@@ -6,7 +6,8 @@
 //! namespace-qualified attributes, direct text children, CDATA ignored, values unstripped), its
 //! ISO 8601 duration and timestamp readers, and its single check pass. The `strict` profile
 //! validates the document against the built-in schema of its format ([`crate::xsd`]: UR 1.0,
-//! CAR 1.1/1.2, AUR 1.1/1.2) and checks CAR and StAR records by the record rules.
+//! CAR 1.1/1.2, AUR 1.1/1.2, UR 2.0) and checks CAR and StAR records by the record rules; it
+//! also reads UR 1.0, AUR and UR 2.0 records (for [`crate::convert`]).
 
 use super::message::{Collect, Mark, Message, Options, Profile, RecordBuilder, decode_input};
 use super::schema::RecordType;
@@ -41,8 +42,8 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
             return msg;
         }
     };
-    // UR 1.0 and AUR under `strict`: the schema pass is the whole check; the records are then
-    // read (for conversion) from a schema-valid tree.
+    // UR 1.0, AUR and UR 2.0 under `strict`: the schema pass is the whole check; the records
+    // are then read (for conversion) from the tree.
     let schema_only = (options.profile == Profile::Strict)
         .then(|| xsd::detect_format(input).filter(|f| f.is_schema_only()))
         .flatten();
@@ -124,8 +125,8 @@ pub fn parse_xml_message<'a>(input: &'a [u8], options: &Options) -> Message<'a> 
 /// The `strict` profile: the document against the built-in schema of its format
 /// ([`crate::xsd`]), then, for CAR, each record's values against the EGI job-record rules (as
 /// the APEL text job records are checked). StAR has no public schema: its records get the
-/// record rules and a warning that element order and facets were not checked. (UR 1.0 and AUR
-/// never get here: `parse_xml_message` gives them the schema pass alone.)
+/// record rules and a warning that element order and facets were not checked. (UR 1.0, AUR and
+/// UR 2.0 never get here: `parse_xml_message` gives them `schema_only_records`.)
 fn strict_document<'a>(
     input: &'a [u8],
     doc: &Doc<'a>,
@@ -179,8 +180,9 @@ fn strict_document<'a>(
     msg.findings.sort_by_key(|f| (f.position.offset, f.record));
 }
 
-/// UR 1.0 and AUR records, read without the APEL record rules (the schema pass has checked
-/// them): UR 1.0 as job records, AUR as summary records.
+/// UR 1.0, AUR and UR 2.0 records, read without the APEL record rules (the schema pass has
+/// checked them): UR 1.0 as job records, AUR as summary records, UR 2.0 as job, cloud or storage
+/// records by the blocks present.
 fn schema_only_records(doc: &Doc<'_>, root: &Element, format: Format, msg: &mut Message<'_>) {
     let ns = format.namespace();
     let (record_type, names): (RecordType, &[&str]) = match format {
