@@ -13,7 +13,7 @@ fn small_limits() -> Limits {
 /// text/plain: no panic in any mode; whatever parses re-renders canonically, and the
 /// rendering parses in strict 1.2 (lenient when it holds a construct only lenient mode
 /// reads, such as a negative number) to the same message — a fixpoint.
-pub fn occi_text(data: &[u8]) {
+pub(crate) fn occi_text(data: &[u8]) {
     for mode in [Mode::Strict11, Mode::Strict12, Mode::Lenient] {
         let p = Parser::new(mode).with_limits(small_limits());
         let Ok(parsed) = p.parse_plain_bytes(data) else {
@@ -33,7 +33,7 @@ pub fn occi_text(data: &[u8]) {
 
 /// text/occi: the input's lines as header fields; no panic; what parses round-trips through
 /// the header renderer's comma-joined fields.
-pub fn occi_headers(data: &[u8]) {
+pub(crate) fn occi_headers(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
@@ -60,7 +60,7 @@ pub fn occi_headers(data: &[u8]) {
 
 /// application/occi+json: no panic; what parses renders to JSON that parses to the same
 /// message (after normalisation, as JSON objects are unordered).
-pub fn occi_json(data: &[u8]) {
+pub(crate) fn occi_json(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
@@ -82,7 +82,7 @@ pub fn occi_json(data: &[u8]) {
 }
 
 /// text/uri-list: no panic; what parses renders and parses to the same list.
-pub fn occi_uri_list(data: &[u8]) {
+pub(crate) fn occi_uri_list(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
