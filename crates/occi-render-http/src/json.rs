@@ -126,7 +126,7 @@ pub fn render_json_value(message: &Message, model: Option<&Model>) -> Result<Val
             let mut links = Vec::new();
             let mut other = Vec::new();
             for e in &message.entities {
-                match e.composition() {
+                match e.entity_composition() {
                     Composition::Link => links.push(standalone_link(e)?),
                     Composition::Resource => resources.push(resource(e)?),
                     _ => other.push(render_json_value(e, model)?),
@@ -141,6 +141,12 @@ pub fn render_json_value(message: &Message, model: Option<&Model>) -> Result<Val
             }
             if !links.is_empty() {
                 o.insert("links".into(), Value::Array(links));
+            }
+            if other.len() > 1 {
+                return Err(at(
+                    ErrorKind::Unrepresentable("more than one action invocation in a collection"),
+                    Position::START,
+                ));
             }
             if let Some(first) = other.into_iter().next() {
                 o.insert("action".into(), first);

@@ -232,7 +232,19 @@ impl Message {
             return Composition::ActionInvocation;
         }
         let entity_like = !self.attributes.is_empty() || !self.links.is_empty();
-        if entity_like && let Some(kind) = self.kind() {
+        if entity_like {
+            return self.entity_composition();
+        }
+        Composition::Categories
+    }
+
+    /// The composition of a message taken as an entity (a member of a JSON collection):
+    /// `Link` or `Resource` when it has exactly one kind; otherwise as
+    /// [`Message::composition`] for a message without attributes and links, else
+    /// `Categories`.
+    #[must_use]
+    pub fn entity_composition(&self) -> Composition {
+        if let Some(kind) = self.kind() {
             let link = self.attribute("occi.core.source").is_some()
                 || self.attribute("occi.core.target").is_some()
                 || kind.term.ends_with("link")
@@ -242,6 +254,9 @@ impl Message {
             } else {
                 Composition::Resource
             };
+        }
+        if self.attributes.is_empty() && self.links.is_empty() {
+            return self.composition();
         }
         Composition::Categories
     }

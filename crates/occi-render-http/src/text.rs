@@ -509,7 +509,7 @@ impl<'p, 'm> State<'p, 'm> {
         match Term::parse(term, self.p.mode.version()) {
             Ok(_) => Ok(()),
             Err(e) => {
-                if self.p.mode.is_lenient() && term.chars().all(|c| c.is_ascii_graphic()) {
+                if self.p.mode.is_lenient() && term.bytes().all(is_tchar) {
                     self.lenient(Leniency::IdentifierGrammar, pos)
                 } else if self.p.mode == Mode::Strict11
                     && Term::parse(term, OcciVersion::V1_2).is_ok()
@@ -526,12 +526,7 @@ impl<'p, 'm> State<'p, 'm> {
         match AttributeName::parse(name, self.p.mode.version()) {
             Ok(_) => Ok(()),
             Err(e) => {
-                if self.p.mode.is_lenient()
-                    && !name.is_empty()
-                    && name.chars().all(|c| {
-                        c.is_ascii_graphic() && !matches!(c, '=' | '"' | ';' | ',' | '{' | '}')
-                    })
-                {
+                if self.p.mode.is_lenient() && !name.is_empty() && name.bytes().all(is_tchar) {
                     self.lenient(Leniency::IdentifierGrammar, pos)
                 } else if self.p.mode == Mode::Strict11
                     && AttributeName::parse(name, OcciVersion::V1_2).is_ok()
@@ -808,6 +803,29 @@ pub(crate) fn lenient(
     } else {
         Err(at(ErrorKind::Strict(leniency), position))
     }
+}
+
+/// `tchar` of RFC 7230 §3.2.6: what a lenient identifier may hold, so that it never contains
+/// a separator that changes how a rendering splits.
+const fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'.'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'|'
+                | b'~'
+        )
 }
 
 fn ident(e: &occi_model::Error, pos: Position) -> Error {
