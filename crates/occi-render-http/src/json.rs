@@ -303,7 +303,10 @@ fn standalone_link(m: &Message) -> Result<Value, Error> {
 }
 
 fn categories(cats: &[CategoryRendering], model: Option<&Model>) -> Result<Value, Error> {
-    let identifiers = cats.iter().all(CategoryRendering::is_reference);
+    // The identifier form splits back only where the scheme ends in its only `#`.
+    let identifiers = cats
+        .iter()
+        .all(|c| c.is_reference() && crate::text::splittable_scheme(&c.scheme));
     let mut kinds = Vec::new();
     let mut mixins = Vec::new();
     let mut actions = Vec::new();
@@ -952,6 +955,21 @@ impl JsonReader {
         }
         if c.term.is_empty() || c.scheme.is_empty() {
             return Err(shape(format!("{path}: term and scheme are required")));
+        }
+        if c.scheme.parse::<occi_model::Scheme>().is_err() {
+            return Err(shape(format!(
+                "{path}/scheme: {:?} is not a scheme",
+                c.scheme
+            )));
+        }
+        if !crate::text::splittable_scheme(&c.scheme) {
+            // rOCCI 4 and jOCCI publish `…/network/action#up` as the scheme of `down`.
+            self.lenient(Leniency::IdentifierGrammar).map_err(|_| {
+                shape(format!(
+                    "{path}/scheme: {:?} does not end in its only '#'",
+                    c.scheme
+                ))
+            })?;
         }
         if occi_model::Term::parse(&c.term, self.mode.version()).is_err() {
             if self.mode.is_lenient() {

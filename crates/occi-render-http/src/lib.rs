@@ -7,6 +7,7 @@ mod json;
 mod media;
 mod message;
 mod options;
+pub mod protocol;
 mod quoted;
 mod render;
 mod stream;

@@ -463,6 +463,17 @@ impl<'p, 'm> State<'p, 'm> {
             match rank {
                 1 => {
                     v.parse::<Scheme>().map_err(|e| ident(&e, value_pos))?;
+                    if !splittable_scheme(&v) {
+                        // rOCCI 4 and jOCCI publish `…/network/action#up` as the scheme of `down`.
+                        if self.p.mode.is_lenient() {
+                            self.lenient(Leniency::IdentifierGrammar, value_pos)?;
+                        } else {
+                            return Err(at(
+                                ErrorKind::Identifier("a scheme must end in its only '#'".into()),
+                                value_pos,
+                            ));
+                        }
+                    }
                     c.scheme = v;
                 }
                 3 => c.title = Some(v),
@@ -803,6 +814,13 @@ pub(crate) fn lenient(
     } else {
         Err(at(ErrorKind::Strict(leniency), position))
     }
+}
+
+/// Whether scheme ‖ term splits back at its `#` into this scheme: the scheme ends in its only
+/// `#` (GFD.221 §4.2.1 makes it a convention; `occi-model`'s type identifiers, rendered in
+/// JSON and in `rel`, `actions` and `category=`, need it).
+pub(crate) fn splittable_scheme(scheme: &str) -> bool {
+    scheme.find('#').is_some_and(|i| i + 1 == scheme.len())
 }
 
 /// `tchar` of RFC 7230 §3.2.6: what a lenient identifier may hold, so that it never contains
