@@ -16,7 +16,7 @@ use crate::typing::type_message;
 use crate::{Error, ErrorKind, Leniency, Limits, Mode, Warning};
 use occi_model::fedcloud_core::Position;
 use occi_model::{AttributeName, AttributeValue, CategoryClass, EntityId, Model, OcciVersion};
-use occi_model::{CategoryId, Scheme, Term};
+use occi_model::{CategoryId, CategoryRef, Scheme, Term};
 
 /// What a parser returns: the message and every leniency used (empty in strict modes).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -307,6 +307,7 @@ impl<'p, 'm> State<'p, 'm> {
             self.lenient(l, base)?;
         }
         let value_start = colon + 1;
+        let ascii = line.is_ascii();
         let value = line.get(value_start..).unwrap_or_default();
         for (s, e) in split_commas(value) {
             let element = value.get(s..e).unwrap_or_default();
@@ -314,6 +315,7 @@ impl<'p, 'm> State<'p, 'm> {
                 s: element,
                 i: 0,
                 line,
+                ascii,
                 off: value_start + s,
                 base,
             };
@@ -517,6 +519,9 @@ impl<'p, 'm> State<'p, 'm> {
     }
 
     fn check_term(&mut self, term: &str, pos: Position) -> Result<(), Error> {
+        if fast_term(term, self.p.mode.version()) {
+            return Ok(());
+        }
         match Term::parse(term, self.p.mode.version()) {
             Ok(_) => Ok(()),
             Err(e) => {
@@ -534,6 +539,9 @@ impl<'p, 'm> State<'p, 'm> {
     }
 
     fn check_attribute_name(&mut self, name: &str, pos: Position) -> Result<(), Error> {
+        if fast_attribute_name(name, self.p.mode.version()) {
+            return Ok(());
+        }
         match AttributeName::parse(name, self.p.mode.version()) {
             Ok(_) => Ok(()),
             Err(e) => {
@@ -554,7 +562,7 @@ impl<'p, 'm> State<'p, 'm> {
     fn type_ids(&mut self, v: &str, pos: Position) -> Result<Vec<String>, Error> {
         let mut out = Vec::new();
         for id in v.split_ascii_whitespace() {
-            if let Err(e) = CategoryId::parse(id, self.p.mode.version()) {
+            if let Err(e) = CategoryRef::parse(id, self.p.mode.version()) {
                 if self.p.mode.is_lenient() && id.contains('#') {
                     self.lenient(Leniency::IdentifierGrammar, pos)?;
                 } else if self.p.mode == Mode::Strict11
@@ -816,6 +824,44 @@ pub(crate) fn lenient(
     }
 }
 
+/// A check that implies the term grammar of `version` without allocating (GFD.185 §3.5 /
+/// GFD.229 §4: 1.1 `LOALPHA *(LOALPHA / DIGIT / "-" / "_")`, 1.2 `(ALPHA / DIGIT) *(ALPHA /
+/// DIGIT / "-" / "_" / ".")`); `false` sends the caller to `occi-model` for the exact error.
+fn fast_term(s: &str, version: OcciVersion) -> bool {
+    let b = s.as_bytes();
+    let Some((&first, rest)) = b.split_first() else {
+        return false;
+    };
+    if b.len() > occi_model::MAX_IDENTIFIER_BYTES {
+        return false;
+    }
+    match version {
+        OcciVersion::V1_1 => {
+            first.is_ascii_lowercase()
+                && rest.iter().all(|&c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_'
+                })
+        }
+        _ => {
+            first.is_ascii_alphanumeric()
+                && rest
+                    .iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        }
+    }
+}
+
+/// As [`fast_term`] for attribute names (1.1: dot-separated 1.1 terms; 1.2: a 1.2 term).
+fn fast_attribute_name(s: &str, version: OcciVersion) -> bool {
+    match version {
+        OcciVersion::V1_1 => {
+            s.len() <= occi_model::MAX_IDENTIFIER_BYTES
+                && s.split('.').all(|c| fast_term(c, version))
+        }
+        _ => fast_term(s, version),
+    }
+}
+
 /// Whether scheme ‖ term splits back at its `#` into this scheme: the scheme ends in its only
 /// `#` (GFD.221 §4.2.1 makes it a convention; `occi-model`'s type identifiers, rendered in
 /// JSON and in `rel`, `actions` and `category=`, need it).
@@ -867,6 +913,8 @@ struct Cursor<'a> {
     s: &'a str,
     i: usize,
     line: &'a str,
+    /// Whether `line` is ASCII (columns are then byte offsets).
+    ascii: bool,
     off: usize,
     base: Position,
 }
@@ -874,7 +922,11 @@ struct Cursor<'a> {
 impl<'a> Cursor<'a> {
     fn here(&self) -> Position {
         let upto = self.off + self.i;
-        let cols = self.line.get(..upto).map_or(upto, |p| p.chars().count());
+        let cols = if self.ascii {
+            upto
+        } else {
+            self.line.get(..upto).map_or(upto, |p| p.chars().count())
+        };
         Position::new(
             self.base.offset + upto,
             self.base.line,
