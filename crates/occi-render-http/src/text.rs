@@ -16,7 +16,7 @@ use crate::typing::type_message;
 use crate::{Error, ErrorKind, Leniency, Limits, Mode, Warning};
 use occi_model::fedcloud_core::Position;
 use occi_model::{AttributeName, AttributeValue, CategoryClass, EntityId, Model, OcciVersion};
-use occi_model::{CategoryId, CategoryRef, Scheme, Term};
+use occi_model::{CategoryId, CategoryRef, Term};
 
 /// What a parser returns: the message and every leniency used (empty in strict modes).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -464,7 +464,10 @@ impl<'p, 'm> State<'p, 'm> {
             let v = self.quoted(cur)?;
             match rank {
                 1 => {
-                    v.parse::<Scheme>().map_err(|e| ident(&e, value_pos))?;
+                    // The scheme rules without allocating a `Scheme` (a one-letter term
+                    // cannot fail).
+                    CategoryRef::from_parts(&v, "x", OcciVersion::V1_2)
+                        .map_err(|e| ident(&e, value_pos))?;
                     if !splittable_scheme(&v) {
                         // rOCCI 4 and jOCCI publish `…/network/action#up` as the scheme of `down`.
                         if self.p.mode.is_lenient() {
@@ -775,6 +778,16 @@ impl<'p, 'm> State<'p, 'm> {
     fn quoted(&mut self, cur: &mut Cursor<'_>) -> Result<String, Error> {
         let open = cur.here();
         cur.i += 1;
+        // The common case: no escape, one exact allocation.
+        if let Some(j) = memchr::memchr2(b'"', b'\\', cur.rest().as_bytes())
+            && cur.rest().as_bytes().get(j) == Some(&b'"')
+        {
+            let chunk = cur.rest().get(..j).unwrap_or_default();
+            if !chunk.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+                cur.i += j + 1;
+                return Ok(chunk.to_owned());
+            }
+        }
         let mut out = String::new();
         loop {
             let rest = cur.rest();
@@ -782,8 +795,13 @@ impl<'p, 'm> State<'p, 'm> {
                 return Err(at(ErrorKind::UnterminatedQuote, open));
             };
             let chunk = rest.get(..j).unwrap_or_default();
-            if let Some((k, c)) = chunk.char_indices().find(|&(_, c)| !quotable(c)) {
+            // Controls are ASCII, so a byte scan finds them (multi-byte UTF-8 never looks like one).
+            if let Some(k) = chunk
+                .bytes()
+                .position(|b| (b < 0x20 && b != b'\t') || b == 0x7f)
+            {
                 cur.i += k;
+                let c = char::from(chunk.as_bytes().get(k).copied().unwrap_or_default());
                 return Err(at(ErrorKind::QuotedCharacter(c), cur.here()));
             }
             out.push_str(chunk);
