@@ -52,6 +52,7 @@ use crate::{Error, ErrorKind, Leniency, Mode, Warning};
 use occi_model::fedcloud_core::Position;
 use occi_model::{AttributeName, CategoryClass, CategoryId, Model};
 use serde_json::Map;
+use std::fmt;
 
 const CORE_ID: &str = "occi.core.id";
 const CORE_TITLE: &str = "occi.core.title";
@@ -489,6 +490,15 @@ fn depth(v: &Value, cap: usize) -> usize {
     }
 }
 
+/// A JSON pointer built only when an error needs it.
+struct Join<'a>(&'a dyn fmt::Display, &'a dyn fmt::Display);
+
+impl fmt::Display for Join<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.0, self.1)
+    }
+}
+
 struct JsonReader {
     mode: Mode,
     warnings: Vec<Warning>,
@@ -519,7 +529,7 @@ impl JsonReader {
         self.lenient(Leniency::LegacyJson)
     }
 
-    fn unknown(&mut self, path: &str, key: &str) -> Result<(), Error> {
+    fn unknown(&mut self, path: &dyn fmt::Display, key: &str) -> Result<(), Error> {
         lenient(
             self.mode,
             &mut self.warnings,
@@ -529,7 +539,7 @@ impl JsonReader {
         .map_err(|_| shape(format!("unknown member {path}/{key}")))
     }
 
-    fn type_id(&mut self, v: &Value, path: &str) -> Result<String, Error> {
+    fn type_id(&mut self, v: &Value, path: &dyn fmt::Display) -> Result<String, Error> {
         let Some(s) = v.as_str() else {
             return Err(shape(format!("{path} must be a string")));
         };
@@ -543,14 +553,14 @@ impl JsonReader {
         Ok(s.to_owned())
     }
 
-    fn type_ids(&mut self, v: &Value, path: &str) -> Result<Vec<String>, Error> {
+    fn type_ids(&mut self, v: &Value, path: &dyn fmt::Display) -> Result<Vec<String>, Error> {
         let Some(items) = v.as_array() else {
             return Err(shape(format!("{path} must be an array")));
         };
         items
             .iter()
             .enumerate()
-            .map(|(i, x)| self.type_id(x, &format!("{path}/{i}")))
+            .map(|(i, x)| self.type_id(x, &Join(path, &i)))
             .collect()
     }
 
@@ -568,17 +578,17 @@ impl JsonReader {
             }
             Value::Object(o) => {
                 if o.contains_key("kind") {
-                    return self.entity(o, "");
+                    return self.entity(o, &"");
                 }
                 if o.contains_key("action")
                     && !o.contains_key("kinds")
                     && !o.contains_key("resources")
                 {
-                    return self.action_invocation(o, "");
+                    return self.action_invocation(o, &"");
                 }
                 let mut m = Message::new();
                 for (k, x) in o {
-                    let path = format!("/{k}");
+                    let path = Join(&"", k);
                     match k.as_str() {
                         "kinds" | "mixins" | "actions" => {
                             let class = match k.as_str() {
@@ -590,7 +600,7 @@ impl JsonReader {
                                 return Err(shape(format!("{path} must be an array")));
                             };
                             for (i, c) in items.iter().enumerate() {
-                                let p = format!("{path}/{i}");
+                                let p = Join(&path, &i);
                                 let cat = if c.is_string() {
                                     let id = self.type_id(c, &p)?;
                                     let (scheme, term) = split_type_id(&id);
@@ -606,7 +616,7 @@ impl JsonReader {
                                 return Err(shape(format!("{path} must be an array")));
                             };
                             for (i, e) in items.iter().enumerate() {
-                                let p = format!("{path}/{i}");
+                                let p = Join(&path, &i);
                                 let Some(eo) = e.as_object() else {
                                     return Err(shape(format!("{p} must be an object")));
                                 };
@@ -621,7 +631,7 @@ impl JsonReader {
                             };
                             m.entities.push(self.action_invocation(ao, &path)?);
                         }
-                        _ => self.unknown("", k)?,
+                        _ => self.unknown(&"", k)?,
                     }
                 }
                 Ok(m)
@@ -630,18 +640,22 @@ impl JsonReader {
         }
     }
 
-    fn action_invocation(&mut self, o: &Map<String, Value>, path: &str) -> Result<Message, Error> {
+    fn action_invocation(
+        &mut self,
+        o: &Map<String, Value>,
+        path: &dyn fmt::Display,
+    ) -> Result<Message, Error> {
         let mut m = Message::new();
         for (k, x) in o {
             match k.as_str() {
                 "action" => {
-                    let id = self.type_id(x, &format!("{path}/action"))?;
+                    let id = self.type_id(x, &Join(path, &"action"))?;
                     let (scheme, term) = split_type_id(&id);
                     m.categories
                         .push(CategoryRendering::new(term, scheme, CategoryClass::Action));
                 }
                 "attributes" => {
-                    m.attributes = self.attribute_values(x, &format!("{path}/attributes"))?
+                    m.attributes = self.attribute_values(x, &Join(path, &"attributes"))?
                 }
                 _ => self.unknown(path, k)?,
             }
@@ -654,7 +668,7 @@ impl JsonReader {
     fn attribute_values(
         &mut self,
         v: &Value,
-        path: &str,
+        path: &dyn fmt::Display,
     ) -> Result<Vec<(String, AttributeValue)>, Error> {
         let Some(o) = v.as_object() else {
             return Err(shape(format!("{path} must be an object")));
@@ -692,7 +706,7 @@ impl JsonReader {
                 }
                 Ok(())
             }
-            other => self.push_value(prefix, other, out, ""),
+            other => self.push_value(prefix, other, out, &""),
         }
     }
 
@@ -701,7 +715,7 @@ impl JsonReader {
         name: &str,
         v: &Value,
         out: &mut Vec<(String, AttributeValue)>,
-        path: &str,
+        path: &dyn fmt::Display,
     ) -> Result<(), Error> {
         self.attribute_name(name, path)?;
         if let Some(value) = value_from_json(v) {
@@ -718,7 +732,7 @@ impl JsonReader {
         Ok(())
     }
 
-    fn attribute_name(&mut self, name: &str, path: &str) -> Result<(), Error> {
+    fn attribute_name(&mut self, name: &str, path: &dyn fmt::Display) -> Result<(), Error> {
         if AttributeName::parse(name, self.mode.version()).is_err() {
             if self.mode.is_lenient() && !name.is_empty() && !name.contains(char::is_whitespace) {
                 self.lenient(Leniency::IdentifierGrammar)?;
@@ -729,7 +743,11 @@ impl JsonReader {
         Ok(())
     }
 
-    fn kinded(&mut self, v: &Value, path: &str) -> Result<(Option<String>, Option<String>), Error> {
+    fn kinded(
+        &mut self,
+        v: &Value,
+        path: &dyn fmt::Display,
+    ) -> Result<(Option<String>, Option<String>), Error> {
         match v {
             Value::String(s) => {
                 self.legacy()?;
@@ -742,7 +760,7 @@ impl JsonReader {
                     match k.as_str() {
                         // Our renderer writes "" where the location is unknown.
                         "location" => loc = x.as_str().filter(|l| !l.is_empty()).map(str::to_owned),
-                        "kind" => kind = Some(self.type_id(x, &format!("{path}/kind"))?),
+                        "kind" => kind = Some(self.type_id(x, &Join(path, &"kind"))?),
                         _ => self.unknown(path, k)?,
                     }
                 }
@@ -752,7 +770,11 @@ impl JsonReader {
         }
     }
 
-    fn entity(&mut self, o: &Map<String, Value>, path: &str) -> Result<Message, Error> {
+    fn entity(
+        &mut self,
+        o: &Map<String, Value>,
+        path: &dyn fmt::Display,
+    ) -> Result<Message, Error> {
         let mut m = Message::new();
         let mut id = None;
         let mut title = None;
@@ -763,7 +785,7 @@ impl JsonReader {
         let mut actions = Vec::new();
         let mut mixins = Vec::new();
         for (k, x) in o {
-            let p = format!("{path}/{k}");
+            let p = Join(path, k);
             match k.as_str() {
                 "kind" => {
                     let id = self.type_id(x, &p)?;
@@ -784,7 +806,7 @@ impl JsonReader {
                         return Err(shape(format!("{p} must be an array")));
                     };
                     for (i, l) in items.iter().enumerate() {
-                        let lp = format!("{p}/{i}");
+                        let lp = Join(&p, &i);
                         let Some(lo) = l.as_object() else {
                             return Err(shape(format!("{lp} must be an object")));
                         };
@@ -879,7 +901,7 @@ fn to_inline(l: Message) -> LinkRendering {
 }
 
 impl JsonReader {
-    fn string(&mut self, v: &Value, path: &str) -> Result<String, Error> {
+    fn string(&mut self, v: &Value, path: &dyn fmt::Display) -> Result<String, Error> {
         v.as_str()
             .map(str::to_owned)
             .ok_or_else(|| shape(format!("{path} must be a string")))
@@ -892,7 +914,7 @@ impl JsonReader {
         m: &mut Message,
         name: &str,
         v: Option<String>,
-        path: &str,
+        path: &dyn fmt::Display,
     ) -> Result<(), Error> {
         let Some(v) = v else { return Ok(()) };
         match m.attribute(name) {
@@ -912,7 +934,7 @@ impl JsonReader {
         &mut self,
         v: &Value,
         class: CategoryClass,
-        path: &str,
+        path: &dyn fmt::Display,
     ) -> Result<CategoryRendering, Error> {
         let Some(o) = v.as_object() else {
             return Err(shape(format!(
@@ -924,7 +946,7 @@ impl JsonReader {
             ..CategoryRendering::default()
         };
         for (k, x) in o {
-            let p = format!("{path}/{k}");
+            let p = Join(path, k);
             match k.as_str() {
                 "term" => c.term = self.string(x, &p)?,
                 "scheme" => c.scheme = self.string(x, &p)?,
@@ -981,7 +1003,11 @@ impl JsonReader {
         Ok(c)
     }
 
-    fn attribute_defs(&mut self, v: &Value, path: &str) -> Result<Vec<AttributeSpec>, Error> {
+    fn attribute_defs(
+        &mut self,
+        v: &Value,
+        path: &dyn fmt::Display,
+    ) -> Result<Vec<AttributeSpec>, Error> {
         let Some(o) = v.as_object() else {
             return Err(shape(format!("{path} must be an object")));
         };
@@ -996,7 +1022,7 @@ impl JsonReader {
         &mut self,
         name: &str,
         v: &Value,
-        path: &str,
+        path: &dyn fmt::Display,
         out: &mut Vec<AttributeSpec>,
     ) -> Result<(), Error> {
         const KEYS: [&str; 6] = [
@@ -1023,7 +1049,8 @@ impl JsonReader {
         self.attribute_name(name, path)?;
         let mut spec = AttributeSpec::new(name, true, false);
         for (k, x) in o {
-            let p = format!("{path}/{name}/{k}");
+            let pn = Join(path, &name);
+            let p = Join(&pn, k);
             match k.as_str() {
                 "mutable" => {
                     spec.immutable = !x
@@ -1044,7 +1071,7 @@ impl JsonReader {
                     }
                     spec.pattern = value_from_json(x);
                 }
-                _ => self.unknown(&format!("{path}/{name}"), k)?,
+                _ => self.unknown(&Join(path, &name), k)?,
             }
         }
         out.push(spec);
