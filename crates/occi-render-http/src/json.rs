@@ -113,6 +113,17 @@ pub fn render_json_value(message: &Message, model: Option<&Model>) -> Result<Val
         ),
         Composition::Resource => resource(message)?,
         Composition::Link => standalone_link(message)?,
+        // An invocation names its action by type identifier, which cannot carry a scheme
+        // with an inner `#`; without attributes it is the same as a one-category collection.
+        Composition::ActionInvocation
+            if message.attributes.is_empty()
+                && message
+                    .categories
+                    .iter()
+                    .any(|c| !crate::text::splittable_scheme(&c.scheme)) =>
+        {
+            categories(&message.categories, model)?
+        }
         Composition::ActionInvocation => {
             let mut o = Map::new();
             if let Some(a) = message.categories.first() {
