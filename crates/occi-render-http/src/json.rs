@@ -990,10 +990,9 @@ impl JsonReader {
             return Err(shape(format!("{path}: term and scheme are required")));
         }
         if c.scheme.parse::<occi_model::Scheme>().is_err() {
-            return Err(shape(format!(
-                "{path}/scheme: {:?} is not a scheme",
-                c.scheme
-            )));
+            // As for type identifiers, lenient mode keeps what it cannot check.
+            self.lenient(Leniency::IdentifierGrammar)
+                .map_err(|_| shape(format!("{path}/scheme: {:?} is not a scheme", c.scheme)))?;
         }
         if !crate::text::splittable_scheme(&c.scheme) {
             // rOCCI 4 and jOCCI publish `…/network/action#up` as the scheme of `down`.
