@@ -117,21 +117,11 @@ pub fn render_json_value(message: &Message, model: Option<&Model>) -> Result<Val
         // with an inner `#`; without attributes it is the same as a one-category collection.
         Composition::ActionInvocation
             if message.attributes.is_empty()
-                && message
-                    .categories
-                    .iter()
-                    .any(|c| !crate::text::splittable_scheme(&c.scheme)) =>
+                && message.categories.iter().any(|c| !splittable(c)) =>
         {
             categories(&message.categories, model)?
         }
-        Composition::ActionInvocation => {
-            let mut o = Map::new();
-            if let Some(a) = message.categories.first() {
-                o.insert("action".into(), Value::String(a.type_id()));
-            }
-            o.insert("attributes".into(), attributes(&message.attributes)?);
-            Value::Object(o)
-        }
+        Composition::ActionInvocation => invocation(message)?,
         Composition::Categories => categories(&message.categories, model)?,
         Composition::Entities => {
             let mut resources = Vec::new();
@@ -141,6 +131,7 @@ pub fn render_json_value(message: &Message, model: Option<&Model>) -> Result<Val
                 match e.entity_composition() {
                     Composition::Link => links.push(standalone_link(e)?),
                     Composition::Resource => resources.push(resource(e)?),
+                    Composition::ActionInvocation => other.push(invocation(e)?),
                     _ => other.push(render_json_value(e, model)?),
                 }
             }
@@ -166,6 +157,26 @@ pub fn render_json_value(message: &Message, model: Option<&Model>) -> Result<Val
             Value::Object(o)
         }
     })
+}
+
+/// Whether the type identifier of `c` splits back into its scheme and term (at the last `#`).
+fn splittable(c: &CategoryRendering) -> bool {
+    c.scheme.ends_with('#') && !c.term.contains('#')
+}
+
+fn invocation(message: &Message) -> Result<Value, Error> {
+    let mut o = Map::new();
+    if let Some(a) = message.categories.first() {
+        if !splittable(a) {
+            return Err(at(
+                ErrorKind::Unrepresentable("an action whose type identifier does not split back"),
+                Position::START,
+            ));
+        }
+        o.insert("action".into(), Value::String(a.type_id()));
+    }
+    o.insert("attributes".into(), attributes(&message.attributes)?);
+    Ok(Value::Object(o))
 }
 
 fn attributes(attrs: &[(String, AttributeValue)]) -> Result<Value, Error> {
@@ -203,7 +214,20 @@ fn kind_and_mixins(o: &mut Map<String, Value>, kind: Option<String>, mixins: Vec
     }
 }
 
+/// JSON names an entity's kind and mixins by type identifier.
+fn check_splittable(m: &Message) -> Result<(), Error> {
+    if m.categories.iter().all(splittable) {
+        Ok(())
+    } else {
+        Err(at(
+            ErrorKind::Unrepresentable("a category whose type identifier does not split back"),
+            Position::START,
+        ))
+    }
+}
+
 fn resource(m: &Message) -> Result<Value, Error> {
+    check_splittable(m)?;
     let mut o = Map::new();
     let kind = m.kind().map(CategoryRendering::type_id);
     let mixins = m
@@ -281,6 +305,13 @@ fn inline_link(l: &LinkRendering, owner: &Message) -> Result<Value, Error> {
 }
 
 fn standalone_link(m: &Message) -> Result<Value, Error> {
+    check_splittable(m)?;
+    if !m.links.is_empty() {
+        return Err(at(
+            ErrorKind::Unrepresentable("a link entity with links of its own"),
+            Position::START,
+        ));
+    }
     let mut o = Map::new();
     let kind = m.kind().map(CategoryRendering::type_id);
     let mixins = m
@@ -316,9 +347,7 @@ fn standalone_link(m: &Message) -> Result<Value, Error> {
 
 fn categories(cats: &[CategoryRendering], model: Option<&Model>) -> Result<Value, Error> {
     // The identifier form splits back only where the scheme ends in its only `#`.
-    let identifiers = cats
-        .iter()
-        .all(|c| c.is_reference() && crate::text::splittable_scheme(&c.scheme));
+    let identifiers = cats.iter().all(|c| c.is_reference() && splittable(c));
     let mut kinds = Vec::new();
     let mut mixins = Vec::new();
     let mut actions = Vec::new();
@@ -555,7 +584,7 @@ impl JsonReader {
             return Err(shape(format!("{path} must be a string")));
         };
         if CategoryId::parse(s, self.mode.version()).is_err() {
-            if self.mode.is_lenient() && s.contains('#') {
+            if self.mode.is_lenient() && crate::text::loose_type_id(s) {
                 self.lenient(Leniency::IdentifierGrammar)?;
             } else {
                 return Err(shape(format!("{path}: {s:?} is not a type identifier")));
@@ -1057,7 +1086,9 @@ impl JsonReader {
             return Ok(());
         }
         self.attribute_name(name, path)?;
+        // GFD.225 §3 AttrDesc defaults: mutable false, required false, type "string".
         let mut spec = AttributeSpec::new(name, true, false);
+        spec.attr_type = Some("string".to_owned());
         for (k, x) in o {
             let pn = Join(path, &name);
             let p = Join(&pn, k);

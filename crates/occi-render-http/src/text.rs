@@ -566,7 +566,7 @@ impl<'p, 'm> State<'p, 'm> {
         let mut out = Vec::new();
         for id in v.split_ascii_whitespace() {
             if let Err(e) = CategoryRef::parse(id, self.p.mode.version()) {
-                if self.p.mode.is_lenient() && id.contains('#') {
+                if self.p.mode.is_lenient() && loose_type_id(id) {
                     self.lenient(Leniency::IdentifierGrammar, pos)?;
                 } else if self.p.mode == Mode::Strict11
                     && CategoryId::parse(id, OcciVersion::V1_2).is_ok()
@@ -878,6 +878,12 @@ fn fast_attribute_name(s: &str, version: OcciVersion) -> bool {
         }
         _ => fast_term(s, version),
     }
+}
+
+/// What lenient mode takes as a type identifier it cannot check: a `#` with something on
+/// both sides.
+pub(crate) fn loose_type_id(s: &str) -> bool {
+    s.rfind('#').is_some_and(|i| i > 0 && i + 1 < s.len())
 }
 
 /// Whether scheme ‖ term splits back at its `#` into this scheme: the scheme ends in its only
