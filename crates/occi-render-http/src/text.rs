@@ -927,6 +927,41 @@ fn ident(e: &occi_model::Error, pos: Position) -> Error {
 }
 
 fn check_uri(s: &str, pos: Position) -> Result<(), Error> {
+    // Unreserved and reserved characters of RFC 3986 only: valid without allocating an
+    // `EntityId`; anything else (including `%`, whose two hex digits need checking) goes to
+    // `occi-model` for the exact verdict and error.
+    let fast = !s.is_empty()
+        && s.len() <= occi_model::MAX_IDENTIFIER_BYTES
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'.'
+                        | b'_'
+                        | b'~'
+                        | b':'
+                        | b'/'
+                        | b'?'
+                        | b'#'
+                        | b'['
+                        | b']'
+                        | b'@'
+                        | b'!'
+                        | b'$'
+                        | b'&'
+                        | b'\''
+                        | b'('
+                        | b')'
+                        | b'*'
+                        | b'+'
+                        | b','
+                        | b';'
+                        | b'='
+                )
+        });
+    if fast {
+        return Ok(());
+    }
     s.parse::<EntityId>()
         .map(|_| ())
         .map_err(|e| ident(&e, pos))
