@@ -52,6 +52,7 @@ use crate::{Error, ErrorKind, Leniency, Mode, Warning};
 use occi_model::fedcloud_core::Position;
 use occi_model::{AttributeName, CategoryClass, CategoryId, Model};
 use serde_json::Map;
+use std::fmt;
 
 const CORE_ID: &str = "occi.core.id";
 const CORE_TITLE: &str = "occi.core.title";
@@ -112,23 +113,25 @@ pub fn render_json_value(message: &Message, model: Option<&Model>) -> Result<Val
         ),
         Composition::Resource => resource(message)?,
         Composition::Link => standalone_link(message)?,
-        Composition::ActionInvocation => {
-            let mut o = Map::new();
-            if let Some(a) = message.categories.first() {
-                o.insert("action".into(), Value::String(a.type_id()));
-            }
-            o.insert("attributes".into(), attributes(&message.attributes)?);
-            Value::Object(o)
+        // An invocation names its action by type identifier, which cannot carry a scheme
+        // with an inner `#`; without attributes it is the same as a one-category collection.
+        Composition::ActionInvocation
+            if message.attributes.is_empty()
+                && message.categories.iter().any(|c| !splittable(c)) =>
+        {
+            categories(&message.categories, model)?
         }
+        Composition::ActionInvocation => invocation(message)?,
         Composition::Categories => categories(&message.categories, model)?,
         Composition::Entities => {
             let mut resources = Vec::new();
             let mut links = Vec::new();
             let mut other = Vec::new();
             for e in &message.entities {
-                match e.composition() {
+                match e.entity_composition() {
                     Composition::Link => links.push(standalone_link(e)?),
                     Composition::Resource => resources.push(resource(e)?),
+                    Composition::ActionInvocation => other.push(invocation(e)?),
                     _ => other.push(render_json_value(e, model)?),
                 }
             }
@@ -142,12 +145,38 @@ pub fn render_json_value(message: &Message, model: Option<&Model>) -> Result<Val
             if !links.is_empty() {
                 o.insert("links".into(), Value::Array(links));
             }
+            if other.len() > 1 {
+                return Err(at(
+                    ErrorKind::Unrepresentable("more than one action invocation in a collection"),
+                    Position::START,
+                ));
+            }
             if let Some(first) = other.into_iter().next() {
                 o.insert("action".into(), first);
             }
             Value::Object(o)
         }
     })
+}
+
+/// Whether the type identifier of `c` splits back into its scheme and term (at the last `#`).
+fn splittable(c: &CategoryRendering) -> bool {
+    c.scheme.ends_with('#') && !c.term.contains('#')
+}
+
+fn invocation(message: &Message) -> Result<Value, Error> {
+    let mut o = Map::new();
+    if let Some(a) = message.categories.first() {
+        if !splittable(a) {
+            return Err(at(
+                ErrorKind::Unrepresentable("an action whose type identifier does not split back"),
+                Position::START,
+            ));
+        }
+        o.insert("action".into(), Value::String(a.type_id()));
+    }
+    o.insert("attributes".into(), attributes(&message.attributes)?);
+    Ok(Value::Object(o))
 }
 
 fn attributes(attrs: &[(String, AttributeValue)]) -> Result<Value, Error> {
@@ -185,7 +214,20 @@ fn kind_and_mixins(o: &mut Map<String, Value>, kind: Option<String>, mixins: Vec
     }
 }
 
+/// JSON names an entity's kind and mixins by type identifier.
+fn check_splittable(m: &Message) -> Result<(), Error> {
+    if m.categories.iter().all(splittable) {
+        Ok(())
+    } else {
+        Err(at(
+            ErrorKind::Unrepresentable("a category whose type identifier does not split back"),
+            Position::START,
+        ))
+    }
+}
+
 fn resource(m: &Message) -> Result<Value, Error> {
+    check_splittable(m)?;
     let mut o = Map::new();
     let kind = m.kind().map(CategoryRendering::type_id);
     let mixins = m
@@ -263,6 +305,13 @@ fn inline_link(l: &LinkRendering, owner: &Message) -> Result<Value, Error> {
 }
 
 fn standalone_link(m: &Message) -> Result<Value, Error> {
+    check_splittable(m)?;
+    if !m.links.is_empty() {
+        return Err(at(
+            ErrorKind::Unrepresentable("a link entity with links of its own"),
+            Position::START,
+        ));
+    }
     let mut o = Map::new();
     let kind = m.kind().map(CategoryRendering::type_id);
     let mixins = m
@@ -297,7 +346,8 @@ fn standalone_link(m: &Message) -> Result<Value, Error> {
 }
 
 fn categories(cats: &[CategoryRendering], model: Option<&Model>) -> Result<Value, Error> {
-    let identifiers = cats.iter().all(CategoryRendering::is_reference);
+    // The identifier form splits back only where the scheme ends in its only `#`.
+    let identifiers = cats.iter().all(|c| c.is_reference() && splittable(c));
     let mut kinds = Vec::new();
     let mut mixins = Vec::new();
     let mut actions = Vec::new();
@@ -480,6 +530,15 @@ fn depth(v: &Value, cap: usize) -> usize {
     }
 }
 
+/// A JSON pointer built only when an error needs it.
+struct Join<'a>(&'a dyn fmt::Display, &'a dyn fmt::Display);
+
+impl fmt::Display for Join<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.0, self.1)
+    }
+}
+
 struct JsonReader {
     mode: Mode,
     warnings: Vec<Warning>,
@@ -510,7 +569,7 @@ impl JsonReader {
         self.lenient(Leniency::LegacyJson)
     }
 
-    fn unknown(&mut self, path: &str, key: &str) -> Result<(), Error> {
+    fn unknown(&mut self, path: &dyn fmt::Display, key: &str) -> Result<(), Error> {
         lenient(
             self.mode,
             &mut self.warnings,
@@ -520,12 +579,12 @@ impl JsonReader {
         .map_err(|_| shape(format!("unknown member {path}/{key}")))
     }
 
-    fn type_id(&mut self, v: &Value, path: &str) -> Result<String, Error> {
+    fn type_id(&mut self, v: &Value, path: &dyn fmt::Display) -> Result<String, Error> {
         let Some(s) = v.as_str() else {
             return Err(shape(format!("{path} must be a string")));
         };
         if CategoryId::parse(s, self.mode.version()).is_err() {
-            if self.mode.is_lenient() && s.contains('#') {
+            if self.mode.is_lenient() && crate::text::loose_type_id(s) {
                 self.lenient(Leniency::IdentifierGrammar)?;
             } else {
                 return Err(shape(format!("{path}: {s:?} is not a type identifier")));
@@ -534,14 +593,14 @@ impl JsonReader {
         Ok(s.to_owned())
     }
 
-    fn type_ids(&mut self, v: &Value, path: &str) -> Result<Vec<String>, Error> {
+    fn type_ids(&mut self, v: &Value, path: &dyn fmt::Display) -> Result<Vec<String>, Error> {
         let Some(items) = v.as_array() else {
             return Err(shape(format!("{path} must be an array")));
         };
         items
             .iter()
             .enumerate()
-            .map(|(i, x)| self.type_id(x, &format!("{path}/{i}")))
+            .map(|(i, x)| self.type_id(x, &Join(path, &i)))
             .collect()
     }
 
@@ -559,17 +618,17 @@ impl JsonReader {
             }
             Value::Object(o) => {
                 if o.contains_key("kind") {
-                    return self.entity(o, "");
+                    return self.entity(o, &"");
                 }
                 if o.contains_key("action")
                     && !o.contains_key("kinds")
                     && !o.contains_key("resources")
                 {
-                    return self.action_invocation(o, "");
+                    return self.action_invocation(o, &"");
                 }
                 let mut m = Message::new();
                 for (k, x) in o {
-                    let path = format!("/{k}");
+                    let path = Join(&"", k);
                     match k.as_str() {
                         "kinds" | "mixins" | "actions" => {
                             let class = match k.as_str() {
@@ -581,7 +640,7 @@ impl JsonReader {
                                 return Err(shape(format!("{path} must be an array")));
                             };
                             for (i, c) in items.iter().enumerate() {
-                                let p = format!("{path}/{i}");
+                                let p = Join(&path, &i);
                                 let cat = if c.is_string() {
                                     let id = self.type_id(c, &p)?;
                                     let (scheme, term) = split_type_id(&id);
@@ -597,7 +656,7 @@ impl JsonReader {
                                 return Err(shape(format!("{path} must be an array")));
                             };
                             for (i, e) in items.iter().enumerate() {
-                                let p = format!("{path}/{i}");
+                                let p = Join(&path, &i);
                                 let Some(eo) = e.as_object() else {
                                     return Err(shape(format!("{p} must be an object")));
                                 };
@@ -612,7 +671,7 @@ impl JsonReader {
                             };
                             m.entities.push(self.action_invocation(ao, &path)?);
                         }
-                        _ => self.unknown("", k)?,
+                        _ => self.unknown(&"", k)?,
                     }
                 }
                 Ok(m)
@@ -621,18 +680,22 @@ impl JsonReader {
         }
     }
 
-    fn action_invocation(&mut self, o: &Map<String, Value>, path: &str) -> Result<Message, Error> {
+    fn action_invocation(
+        &mut self,
+        o: &Map<String, Value>,
+        path: &dyn fmt::Display,
+    ) -> Result<Message, Error> {
         let mut m = Message::new();
         for (k, x) in o {
             match k.as_str() {
                 "action" => {
-                    let id = self.type_id(x, &format!("{path}/action"))?;
+                    let id = self.type_id(x, &Join(path, &"action"))?;
                     let (scheme, term) = split_type_id(&id);
                     m.categories
                         .push(CategoryRendering::new(term, scheme, CategoryClass::Action));
                 }
                 "attributes" => {
-                    m.attributes = self.attribute_values(x, &format!("{path}/attributes"))?
+                    m.attributes = self.attribute_values(x, &Join(path, &"attributes"))?
                 }
                 _ => self.unknown(path, k)?,
             }
@@ -645,7 +708,7 @@ impl JsonReader {
     fn attribute_values(
         &mut self,
         v: &Value,
-        path: &str,
+        path: &dyn fmt::Display,
     ) -> Result<Vec<(String, AttributeValue)>, Error> {
         let Some(o) = v.as_object() else {
             return Err(shape(format!("{path} must be an object")));
@@ -683,7 +746,7 @@ impl JsonReader {
                 }
                 Ok(())
             }
-            other => self.push_value(prefix, other, out, ""),
+            other => self.push_value(prefix, other, out, &""),
         }
     }
 
@@ -692,7 +755,7 @@ impl JsonReader {
         name: &str,
         v: &Value,
         out: &mut Vec<(String, AttributeValue)>,
-        path: &str,
+        path: &dyn fmt::Display,
     ) -> Result<(), Error> {
         self.attribute_name(name, path)?;
         if let Some(value) = value_from_json(v) {
@@ -709,7 +772,7 @@ impl JsonReader {
         Ok(())
     }
 
-    fn attribute_name(&mut self, name: &str, path: &str) -> Result<(), Error> {
+    fn attribute_name(&mut self, name: &str, path: &dyn fmt::Display) -> Result<(), Error> {
         if AttributeName::parse(name, self.mode.version()).is_err() {
             if self.mode.is_lenient() && !name.is_empty() && !name.contains(char::is_whitespace) {
                 self.lenient(Leniency::IdentifierGrammar)?;
@@ -720,7 +783,11 @@ impl JsonReader {
         Ok(())
     }
 
-    fn kinded(&mut self, v: &Value, path: &str) -> Result<(Option<String>, Option<String>), Error> {
+    fn kinded(
+        &mut self,
+        v: &Value,
+        path: &dyn fmt::Display,
+    ) -> Result<(Option<String>, Option<String>), Error> {
         match v {
             Value::String(s) => {
                 self.legacy()?;
@@ -733,7 +800,7 @@ impl JsonReader {
                     match k.as_str() {
                         // Our renderer writes "" where the location is unknown.
                         "location" => loc = x.as_str().filter(|l| !l.is_empty()).map(str::to_owned),
-                        "kind" => kind = Some(self.type_id(x, &format!("{path}/kind"))?),
+                        "kind" => kind = Some(self.type_id(x, &Join(path, &"kind"))?),
                         _ => self.unknown(path, k)?,
                     }
                 }
@@ -743,7 +810,11 @@ impl JsonReader {
         }
     }
 
-    fn entity(&mut self, o: &Map<String, Value>, path: &str) -> Result<Message, Error> {
+    fn entity(
+        &mut self,
+        o: &Map<String, Value>,
+        path: &dyn fmt::Display,
+    ) -> Result<Message, Error> {
         let mut m = Message::new();
         let mut id = None;
         let mut title = None;
@@ -754,7 +825,7 @@ impl JsonReader {
         let mut actions = Vec::new();
         let mut mixins = Vec::new();
         for (k, x) in o {
-            let p = format!("{path}/{k}");
+            let p = Join(path, k);
             match k.as_str() {
                 "kind" => {
                     let id = self.type_id(x, &p)?;
@@ -775,7 +846,7 @@ impl JsonReader {
                         return Err(shape(format!("{p} must be an array")));
                     };
                     for (i, l) in items.iter().enumerate() {
-                        let lp = format!("{p}/{i}");
+                        let lp = Join(&p, &i);
                         let Some(lo) = l.as_object() else {
                             return Err(shape(format!("{lp} must be an object")));
                         };
@@ -870,7 +941,7 @@ fn to_inline(l: Message) -> LinkRendering {
 }
 
 impl JsonReader {
-    fn string(&mut self, v: &Value, path: &str) -> Result<String, Error> {
+    fn string(&mut self, v: &Value, path: &dyn fmt::Display) -> Result<String, Error> {
         v.as_str()
             .map(str::to_owned)
             .ok_or_else(|| shape(format!("{path} must be a string")))
@@ -883,7 +954,7 @@ impl JsonReader {
         m: &mut Message,
         name: &str,
         v: Option<String>,
-        path: &str,
+        path: &dyn fmt::Display,
     ) -> Result<(), Error> {
         let Some(v) = v else { return Ok(()) };
         match m.attribute(name) {
@@ -903,7 +974,7 @@ impl JsonReader {
         &mut self,
         v: &Value,
         class: CategoryClass,
-        path: &str,
+        path: &dyn fmt::Display,
     ) -> Result<CategoryRendering, Error> {
         let Some(o) = v.as_object() else {
             return Err(shape(format!(
@@ -915,7 +986,7 @@ impl JsonReader {
             ..CategoryRendering::default()
         };
         for (k, x) in o {
-            let p = format!("{path}/{k}");
+            let p = Join(path, k);
             match k.as_str() {
                 "term" => c.term = self.string(x, &p)?,
                 "scheme" => c.scheme = self.string(x, &p)?,
@@ -947,6 +1018,20 @@ impl JsonReader {
         if c.term.is_empty() || c.scheme.is_empty() {
             return Err(shape(format!("{path}: term and scheme are required")));
         }
+        if c.scheme.parse::<occi_model::Scheme>().is_err() {
+            // As for type identifiers, lenient mode keeps what it cannot check.
+            self.lenient(Leniency::IdentifierGrammar)
+                .map_err(|_| shape(format!("{path}/scheme: {:?} is not a scheme", c.scheme)))?;
+        }
+        if !crate::text::splittable_scheme(&c.scheme) {
+            // rOCCI 4 and jOCCI publish `…/network/action#up` as the scheme of `down`.
+            self.lenient(Leniency::IdentifierGrammar).map_err(|_| {
+                shape(format!(
+                    "{path}/scheme: {:?} does not end in its only '#'",
+                    c.scheme
+                ))
+            })?;
+        }
         if occi_model::Term::parse(&c.term, self.mode.version()).is_err() {
             if self.mode.is_lenient() {
                 self.lenient(Leniency::IdentifierGrammar)?;
@@ -957,7 +1042,11 @@ impl JsonReader {
         Ok(c)
     }
 
-    fn attribute_defs(&mut self, v: &Value, path: &str) -> Result<Vec<AttributeSpec>, Error> {
+    fn attribute_defs(
+        &mut self,
+        v: &Value,
+        path: &dyn fmt::Display,
+    ) -> Result<Vec<AttributeSpec>, Error> {
         let Some(o) = v.as_object() else {
             return Err(shape(format!("{path} must be an object")));
         };
@@ -972,7 +1061,7 @@ impl JsonReader {
         &mut self,
         name: &str,
         v: &Value,
-        path: &str,
+        path: &dyn fmt::Display,
         out: &mut Vec<AttributeSpec>,
     ) -> Result<(), Error> {
         const KEYS: [&str; 6] = [
@@ -997,9 +1086,12 @@ impl JsonReader {
             return Ok(());
         }
         self.attribute_name(name, path)?;
+        // GFD.225 §3 AttrDesc defaults: mutable false, required false, type "string".
         let mut spec = AttributeSpec::new(name, true, false);
+        spec.attr_type = Some("string".to_owned());
         for (k, x) in o {
-            let p = format!("{path}/{name}/{k}");
+            let pn = Join(path, &name);
+            let p = Join(&pn, k);
             match k.as_str() {
                 "mutable" => {
                     spec.immutable = !x
@@ -1020,7 +1112,7 @@ impl JsonReader {
                     }
                     spec.pattern = value_from_json(x);
                 }
-                _ => self.unknown(&format!("{path}/{name}"), k)?,
+                _ => self.unknown(&Join(path, &name), k)?,
             }
         }
         out.push(spec);

@@ -1,11 +1,16 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub mod client;
+mod entity;
 mod error;
 mod json;
 mod media;
 mod message;
 mod options;
+pub mod protocol;
 mod quoted;
 mod render;
 mod stream;

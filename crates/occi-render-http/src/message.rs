@@ -209,7 +209,7 @@ impl Message {
     /// The shape of the message.
     ///
     /// A message with one kind category and attributes or links is an entity, a link when it has `occi.core.source` or `occi.core.target`
-    /// or its kind's term is `link`, `networkinterface`, `storagelink` or ends in `link`; one
+    /// or it has no Link lines and its kind's term is `networkinterface` or ends in `link`; one
     /// action category with nothing else but attributes is an action invocation, unless the
     /// category carries a definition (title, attributes) and there are no attributes.
     #[must_use]
@@ -232,16 +232,32 @@ impl Message {
             return Composition::ActionInvocation;
         }
         let entity_like = !self.attributes.is_empty() || !self.links.is_empty();
-        if entity_like && let Some(kind) = self.kind() {
+        if entity_like {
+            return self.entity_composition();
+        }
+        Composition::Categories
+    }
+
+    /// The composition of a message taken as an entity (a member of a JSON collection):
+    /// `Link` or `Resource` when it has exactly one kind; otherwise as
+    /// [`Message::composition`] for a message without attributes and links, else
+    /// `Categories`.
+    #[must_use]
+    pub fn entity_composition(&self) -> Composition {
+        if let Some(kind) = self.kind() {
+            // A message with Link lines is a resource (links have no links of their own).
             let link = self.attribute("occi.core.source").is_some()
                 || self.attribute("occi.core.target").is_some()
-                || kind.term.ends_with("link")
-                || kind.term == "networkinterface";
+                || (self.links.is_empty()
+                    && (kind.term.ends_with("link") || kind.term == "networkinterface"));
             return if link {
                 Composition::Link
             } else {
                 Composition::Resource
             };
+        }
+        if self.attributes.is_empty() && self.links.is_empty() {
+            return self.composition();
         }
         Composition::Categories
     }

@@ -51,33 +51,50 @@ pub(crate) fn push_quoted(out: &mut String, value: &str) -> Result<(), ErrorKind
 pub(crate) fn split_commas(value: &str) -> Vec<(usize, usize)> {
     let bytes = value.as_bytes();
     let mut out = Vec::new();
+    // Most lines hold one element: no comma at all.
+    if memchr::memchr(b',', bytes).is_none() {
+        push_trimmed(&mut out, value, 0, bytes.len());
+        return out;
+    }
     let mut start = 0;
-    let mut in_quote = false;
-    let mut in_angle = false;
-    let mut escaped = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_quote {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_quote = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Outside quotes and angle brackets only these bytes matter.
+        let Some(j) = memchr::memchr3(b'"', b'<', b',', bytes.get(i..).unwrap_or_default()) else {
+            break;
+        };
+        i += j;
+        match bytes.get(i) {
+            Some(b'"') => {
+                // Skip the quoted-string, escapes included.
+                i += 1;
+                loop {
+                    let Some(k) = memchr::memchr2(b'"', b'\\', bytes.get(i..).unwrap_or_default())
+                    else {
+                        i = bytes.len();
+                        break;
+                    };
+                    i += k;
+                    if bytes.get(i) == Some(&b'\\') {
+                        i += 2;
+                    } else {
+                        i += 1;
+                        break;
+                    }
+                }
             }
-            continue;
-        }
-        match b {
-            b'"' => in_quote = true,
-            b'<' => in_angle = true,
-            b'>' => in_angle = false,
-            b',' if !in_angle => {
+            Some(b'<') => {
+                i = memchr::memchr(b'>', bytes.get(i..).unwrap_or_default())
+                    .map_or(bytes.len(), |k| i + k + 1);
+            }
+            _ => {
                 push_trimmed(&mut out, value, start, i);
-                start = i + 1;
+                i += 1;
+                start = i;
             }
-            _ => {}
         }
     }
-    push_trimmed(&mut out, value, start, bytes.len());
+    push_trimmed(&mut out, value, start.min(bytes.len()), bytes.len());
     out
 }
 

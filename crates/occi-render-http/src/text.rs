@@ -16,7 +16,7 @@ use crate::typing::type_message;
 use crate::{Error, ErrorKind, Leniency, Limits, Mode, Warning};
 use occi_model::fedcloud_core::Position;
 use occi_model::{AttributeName, AttributeValue, CategoryClass, EntityId, Model, OcciVersion};
-use occi_model::{CategoryId, Scheme, Term};
+use occi_model::{CategoryId, CategoryRef, Term};
 
 /// What a parser returns: the message and every leniency used (empty in strict modes).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -307,6 +307,7 @@ impl<'p, 'm> State<'p, 'm> {
             self.lenient(l, base)?;
         }
         let value_start = colon + 1;
+        let ascii = line.is_ascii();
         let value = line.get(value_start..).unwrap_or_default();
         for (s, e) in split_commas(value) {
             let element = value.get(s..e).unwrap_or_default();
@@ -314,6 +315,7 @@ impl<'p, 'm> State<'p, 'm> {
                 s: element,
                 i: 0,
                 line,
+                ascii,
                 off: value_start + s,
                 base,
             };
@@ -462,7 +464,21 @@ impl<'p, 'm> State<'p, 'm> {
             let v = self.quoted(cur)?;
             match rank {
                 1 => {
-                    v.parse::<Scheme>().map_err(|e| ident(&e, value_pos))?;
+                    // The scheme rules without allocating a `Scheme` (a one-letter term
+                    // cannot fail).
+                    CategoryRef::from_parts(&v, "x", OcciVersion::V1_2)
+                        .map_err(|e| ident(&e, value_pos))?;
+                    if !splittable_scheme(&v) {
+                        // rOCCI 4 and jOCCI publish `…/network/action#up` as the scheme of `down`.
+                        if self.p.mode.is_lenient() {
+                            self.lenient(Leniency::IdentifierGrammar, value_pos)?;
+                        } else {
+                            return Err(at(
+                                ErrorKind::Identifier("a scheme must end in its only '#'".into()),
+                                value_pos,
+                            ));
+                        }
+                    }
                     c.scheme = v;
                 }
                 3 => c.title = Some(v),
@@ -506,10 +522,13 @@ impl<'p, 'm> State<'p, 'm> {
     }
 
     fn check_term(&mut self, term: &str, pos: Position) -> Result<(), Error> {
+        if fast_term(term, self.p.mode.version()) {
+            return Ok(());
+        }
         match Term::parse(term, self.p.mode.version()) {
             Ok(_) => Ok(()),
             Err(e) => {
-                if self.p.mode.is_lenient() && term.chars().all(|c| c.is_ascii_graphic()) {
+                if self.p.mode.is_lenient() && term.bytes().all(is_tchar) {
                     self.lenient(Leniency::IdentifierGrammar, pos)
                 } else if self.p.mode == Mode::Strict11
                     && Term::parse(term, OcciVersion::V1_2).is_ok()
@@ -523,15 +542,13 @@ impl<'p, 'm> State<'p, 'm> {
     }
 
     fn check_attribute_name(&mut self, name: &str, pos: Position) -> Result<(), Error> {
+        if fast_attribute_name(name, self.p.mode.version()) {
+            return Ok(());
+        }
         match AttributeName::parse(name, self.p.mode.version()) {
             Ok(_) => Ok(()),
             Err(e) => {
-                if self.p.mode.is_lenient()
-                    && !name.is_empty()
-                    && name.chars().all(|c| {
-                        c.is_ascii_graphic() && !matches!(c, '=' | '"' | ';' | ',' | '{' | '}')
-                    })
-                {
+                if self.p.mode.is_lenient() && !name.is_empty() && name.bytes().all(is_tchar) {
                     self.lenient(Leniency::IdentifierGrammar, pos)
                 } else if self.p.mode == Mode::Strict11
                     && AttributeName::parse(name, OcciVersion::V1_2).is_ok()
@@ -548,8 +565,8 @@ impl<'p, 'm> State<'p, 'm> {
     fn type_ids(&mut self, v: &str, pos: Position) -> Result<Vec<String>, Error> {
         let mut out = Vec::new();
         for id in v.split_ascii_whitespace() {
-            if let Err(e) = CategoryId::parse(id, self.p.mode.version()) {
-                if self.p.mode.is_lenient() && id.contains('#') {
+            if let Err(e) = CategoryRef::parse(id, self.p.mode.version()) {
+                if self.p.mode.is_lenient() && loose_type_id(id) {
                     self.lenient(Leniency::IdentifierGrammar, pos)?;
                 } else if self.p.mode == Mode::Strict11
                     && CategoryId::parse(id, OcciVersion::V1_2).is_ok()
@@ -761,6 +778,16 @@ impl<'p, 'm> State<'p, 'm> {
     fn quoted(&mut self, cur: &mut Cursor<'_>) -> Result<String, Error> {
         let open = cur.here();
         cur.i += 1;
+        // The common case: no escape, one exact allocation.
+        if let Some(j) = memchr::memchr2(b'"', b'\\', cur.rest().as_bytes())
+            && cur.rest().as_bytes().get(j) == Some(&b'"')
+        {
+            let chunk = cur.rest().get(..j).unwrap_or_default();
+            if !chunk.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+                cur.i += j + 1;
+                return Ok(chunk.to_owned());
+            }
+        }
         let mut out = String::new();
         loop {
             let rest = cur.rest();
@@ -768,8 +795,13 @@ impl<'p, 'm> State<'p, 'm> {
                 return Err(at(ErrorKind::UnterminatedQuote, open));
             };
             let chunk = rest.get(..j).unwrap_or_default();
-            if let Some((k, c)) = chunk.char_indices().find(|&(_, c)| !quotable(c)) {
+            // Controls are ASCII, so a byte scan finds them (multi-byte UTF-8 never looks like one).
+            if let Some(k) = chunk
+                .bytes()
+                .position(|b| (b < 0x20 && b != b'\t') || b == 0x7f)
+            {
                 cur.i += k;
+                let c = char::from(chunk.as_bytes().get(k).copied().unwrap_or_default());
                 return Err(at(ErrorKind::QuotedCharacter(c), cur.here()));
             }
             out.push_str(chunk);
@@ -810,6 +842,80 @@ pub(crate) fn lenient(
     }
 }
 
+/// A check that implies the term grammar of `version` without allocating (GFD.185 §3.5 /
+/// GFD.229 §4: 1.1 `LOALPHA *(LOALPHA / DIGIT / "-" / "_")`, 1.2 `(ALPHA / DIGIT) *(ALPHA /
+/// DIGIT / "-" / "_" / ".")`); `false` sends the caller to `occi-model` for the exact error.
+fn fast_term(s: &str, version: OcciVersion) -> bool {
+    let b = s.as_bytes();
+    let Some((&first, rest)) = b.split_first() else {
+        return false;
+    };
+    if b.len() > occi_model::MAX_IDENTIFIER_BYTES {
+        return false;
+    }
+    match version {
+        OcciVersion::V1_1 => {
+            first.is_ascii_lowercase()
+                && rest.iter().all(|&c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_'
+                })
+        }
+        _ => {
+            first.is_ascii_alphanumeric()
+                && rest
+                    .iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        }
+    }
+}
+
+/// As [`fast_term`] for attribute names (1.1: dot-separated 1.1 terms; 1.2: a 1.2 term).
+fn fast_attribute_name(s: &str, version: OcciVersion) -> bool {
+    match version {
+        OcciVersion::V1_1 => {
+            s.len() <= occi_model::MAX_IDENTIFIER_BYTES
+                && s.split('.').all(|c| fast_term(c, version))
+        }
+        _ => fast_term(s, version),
+    }
+}
+
+/// What lenient mode takes as a type identifier it cannot check: a `#` with something on
+/// both sides.
+pub(crate) fn loose_type_id(s: &str) -> bool {
+    s.rfind('#').is_some_and(|i| i > 0 && i + 1 < s.len())
+}
+
+/// Whether scheme ‖ term splits back at its `#` into this scheme: the scheme ends in its only
+/// `#` (GFD.221 §4.2.1 makes it a convention; `occi-model`'s type identifiers, rendered in
+/// JSON and in `rel`, `actions` and `category=`, need it).
+pub(crate) fn splittable_scheme(scheme: &str) -> bool {
+    scheme.find('#').is_some_and(|i| i + 1 == scheme.len())
+}
+
+/// `tchar` of RFC 7230 §3.2.6: what a lenient identifier may hold, so that it never contains
+/// a separator that changes how a rendering splits.
+const fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'.'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'|'
+                | b'~'
+        )
+}
+
 fn ident(e: &occi_model::Error, pos: Position) -> Error {
     let inner = e.position().unwrap_or(Position::START);
     let p = Position::new(
@@ -821,6 +927,41 @@ fn ident(e: &occi_model::Error, pos: Position) -> Error {
 }
 
 fn check_uri(s: &str, pos: Position) -> Result<(), Error> {
+    // Unreserved and reserved characters of RFC 3986 only: valid without allocating an
+    // `EntityId`; anything else (including `%`, whose two hex digits need checking) goes to
+    // `occi-model` for the exact verdict and error.
+    let fast = !s.is_empty()
+        && s.len() <= occi_model::MAX_IDENTIFIER_BYTES
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'.'
+                        | b'_'
+                        | b'~'
+                        | b':'
+                        | b'/'
+                        | b'?'
+                        | b'#'
+                        | b'['
+                        | b']'
+                        | b'@'
+                        | b'!'
+                        | b'$'
+                        | b'&'
+                        | b'\''
+                        | b'('
+                        | b')'
+                        | b'*'
+                        | b'+'
+                        | b','
+                        | b';'
+                        | b'='
+                )
+        });
+    if fast {
+        return Ok(());
+    }
     s.parse::<EntityId>()
         .map(|_| ())
         .map_err(|e| ident(&e, pos))
@@ -831,6 +972,8 @@ struct Cursor<'a> {
     s: &'a str,
     i: usize,
     line: &'a str,
+    /// Whether `line` is ASCII (columns are then byte offsets).
+    ascii: bool,
     off: usize,
     base: Position,
 }
@@ -838,7 +981,11 @@ struct Cursor<'a> {
 impl<'a> Cursor<'a> {
     fn here(&self) -> Position {
         let upto = self.off + self.i;
-        let cols = self.line.get(..upto).map_or(upto, |p| p.chars().count());
+        let cols = if self.ascii {
+            upto
+        } else {
+            self.line.get(..upto).map_or(upto, |p| p.chars().count())
+        };
         Position::new(
             self.base.offset + upto,
             self.base.line,

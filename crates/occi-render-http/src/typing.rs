@@ -63,58 +63,48 @@ pub(crate) fn type_message(
     Ok(())
 }
 
-/// The categories whose attribute definitions apply.
+/// The attribute definitions that apply to one entity or action invocation, collected once.
 struct Scope<'m> {
-    model: &'m Model,
-    kind: Option<&'m str>,
-    mixins: Vec<&'m str>,
-    action: Option<&'m occi_model::Action>,
+    definitions: Vec<&'m AttributeDefinition>,
 }
 
 impl<'m> Scope<'m> {
     fn new(model: &'m Model, ids: &[String], classes: &[Option<CategoryClass>]) -> Self {
-        let mut scope = Scope {
-            model,
-            kind: None,
-            mixins: Vec::new(),
-            action: None,
-        };
+        let mut kind = None;
+        let mut mixins: Vec<&str> = Vec::new();
         for (id, class) in ids.iter().zip(classes) {
             match (class, model.category(id)) {
                 (Some(CategoryClass::Kind) | None, Some(occi_model::Category::Kind(k))) => {
-                    scope.kind = Some(k.id.as_str());
+                    kind = Some(k.id.as_str());
                 }
                 (Some(CategoryClass::Mixin) | None, Some(occi_model::Category::Mixin(m))) => {
-                    scope.mixins.push(m.id.as_str());
+                    mixins.push(m.id.as_str());
                 }
                 (Some(CategoryClass::Action) | None, Some(occi_model::Category::Action(a))) => {
-                    scope.action = Some(a);
+                    return Scope {
+                        definitions: a.attributes.iter().collect(),
+                    };
                 }
                 _ => {}
             }
         }
-        scope
+        let definitions = match kind {
+            Some(k) => model
+                .effective_attributes(k, &mixins)
+                .into_iter()
+                .map(|e| e.definition)
+                .collect(),
+            None => model
+                .mixin_closure(mixins.iter().copied())
+                .into_iter()
+                .flat_map(|m| m.attributes.iter())
+                .collect(),
+        };
+        Scope { definitions }
     }
 
     fn definition(&self, name: &str) -> Option<&'m AttributeDefinition> {
-        if let Some(a) = self.action {
-            return a.attribute(name);
-        }
-        if let Some(kind) = self.kind {
-            for k in self.model.ancestors(kind) {
-                if let Some(d) = k.attribute(name) {
-                    return Some(d);
-                }
-            }
-        }
-        if !self.mixins.is_empty() {
-            for m in self.model.mixin_closure(self.mixins.iter().copied()) {
-                if let Some(d) = m.attribute(name) {
-                    return Some(d);
-                }
-            }
-        }
-        None
+        self.definitions.iter().find(|d| d.name == *name).copied()
     }
 }
 

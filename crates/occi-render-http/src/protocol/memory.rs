@@ -1,0 +1,305 @@
+//! An in-memory [`Backend`]: the reference implementation of the trait, used by the tests
+//! and the examples, and a starting point for real middleware.
+
+use super::{Backend, HttpError, Put};
+use crate::message::{CategoryRendering, Message};
+use ::http::StatusCode;
+use occi_model::{AttributeValue, CategoryClass, CategoryId, Mixin, Model};
+use std::collections::BTreeMap;
+
+/// Entities kept in a map from location to [`Message`], over a [`Model`] to which user mixins
+/// are added. Locations of created entities are the kind's location followed by a counter
+/// (or the request's `occi.core.id`).
+#[derive(Debug, Clone)]
+pub struct MemoryBackend {
+    model: Model,
+    entities: BTreeMap<String, Message>,
+    next: u64,
+    max_page_size: usize,
+}
+
+fn bad(message: impl Into<String>) -> HttpError {
+    HttpError::new(StatusCode::BAD_REQUEST, message)
+}
+
+impl MemoryBackend {
+    /// An empty store over `model`.
+    #[must_use]
+    pub fn new(model: Model) -> Self {
+        Self {
+            model,
+            entities: BTreeMap::new(),
+            next: 1,
+            max_page_size: 1000,
+        }
+    }
+
+    /// This store with another page-size limit.
+    #[must_use]
+    pub const fn with_max_page_size(mut self, n: usize) -> Self {
+        self.max_page_size = n;
+        self
+    }
+
+    /// The stored entities, by location.
+    #[must_use]
+    pub const fn entities(&self) -> &BTreeMap<String, Message> {
+        &self.entities
+    }
+
+    fn in_collection(&self, m: &Message, category: &str) -> bool {
+        m.categories.iter().any(|c| {
+            let id = c.type_id();
+            id == category
+                || (c.class == Some(CategoryClass::Kind) && self.model.is_kind_of(&id, category))
+        })
+    }
+
+    fn matches(m: &Message, filter: &Message) -> bool {
+        let cats_ok = filter.categories.iter().all(|f| {
+            let id = f.type_id();
+            m.categories.iter().any(|c| c.type_id() == id)
+        });
+        let attrs_ok = filter.attributes.iter().all(|(n, v)| {
+            m.attribute(n)
+                .is_some_and(|x| x == v || x.to_string() == v.to_string())
+        });
+        cats_ok && attrs_ok
+    }
+}
+
+fn id_of(s: &str) -> Result<CategoryId, HttpError> {
+    s.parse().map_err(|e: occi_model::Error| bad(e.to_string()))
+}
+
+impl Backend for MemoryBackend {
+    fn model(&self) -> &Model {
+        &self.model
+    }
+
+    fn max_page_size(&self) -> usize {
+        self.max_page_size
+    }
+
+    fn add_mixins(&mut self, mixins: Vec<CategoryRendering>) -> Result<(), HttpError> {
+        for c in mixins {
+            let id = id_of(&c.type_id())?;
+            if self.model.category(id.as_str()).is_some() {
+                return Err(HttpError::new(StatusCode::CONFLICT, format!("{id} exists")));
+            }
+            let mut m = Mixin::new(id);
+            if let Some(t) = c.title {
+                m = m.with_title(t);
+            }
+            for d in &c.rel {
+                m = m.with_depends(id_of(d)?);
+            }
+            for a in &c.applies {
+                m = m.with_applies(id_of(a)?);
+            }
+            let location = c
+                .location
+                .ok_or_else(|| bad("a user mixin needs a location"))?;
+            m = m.with_location(location);
+            self.model
+                .register_mixin(m)
+                .map_err(|e| bad(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn remove_mixins(&mut self, mixins: &[String]) -> Result<(), HttpError> {
+        for id in mixins {
+            if self.model.mixin(id).is_none() {
+                return Err(HttpError::not_found(id));
+            }
+            self.model
+                .unregister_mixin(id)
+                .map_err(|e| bad(e.to_string()))?;
+            for m in self.entities.values_mut() {
+                m.categories.retain(|c| c.type_id() != *id);
+            }
+        }
+        Ok(())
+    }
+
+    fn get(&self, path: &str) -> Result<Message, HttpError> {
+        self.entities
+            .get(path)
+            .cloned()
+            .ok_or_else(|| HttpError::not_found(path))
+    }
+
+    fn put(&mut self, path: &str, entity: Message) -> Result<Put, HttpError> {
+        if entity.kind().is_none() {
+            return Err(bad("an entity needs exactly one kind"));
+        }
+        match self.entities.get_mut(path) {
+            Some(existing) => {
+                // GFD.223 §3.4.2: links are kept when a resource is replaced.
+                let links = std::mem::take(&mut existing.links);
+                *existing = entity;
+                if existing.links.is_empty() {
+                    existing.links = links;
+                }
+                Ok(Put::Replaced(existing.clone()))
+            }
+            None => {
+                self.entities.insert(path.to_owned(), entity);
+                Ok(Put::Created(path.to_owned()))
+            }
+        }
+    }
+
+    fn update(&mut self, path: &str, partial: Message) -> Result<Message, HttpError> {
+        let m = self
+            .entities
+            .get_mut(path)
+            .ok_or_else(|| HttpError::not_found(path))?;
+        for c in partial.categories {
+            if c.class == Some(CategoryClass::Kind) {
+                if m.kind().map(CategoryRendering::type_id) != Some(c.type_id()) {
+                    return Err(bad("the kind of an entity cannot change"));
+                }
+            } else if !m.categories.iter().any(|x| x.type_id() == c.type_id()) {
+                m.categories.push(c);
+            }
+        }
+        for (n, v) in partial.attributes {
+            match m.attributes.iter_mut().find(|(x, _)| *x == n) {
+                Some(slot) => slot.1 = v,
+                None => m.attributes.push((n, v)),
+            }
+        }
+        Ok(m.clone())
+    }
+
+    fn delete(&mut self, path: &str) -> Result<(), HttpError> {
+        self.entities
+            .remove(path)
+            .map(|_| ())
+            .ok_or_else(|| HttpError::not_found(path))
+    }
+
+    fn trigger(&mut self, path: &str, invocation: Message) -> Result<(), HttpError> {
+        let action = invocation
+            .categories
+            .first()
+            .map(CategoryRendering::type_id)
+            .unwrap_or_default();
+        if self.model.action(&action).is_none() {
+            return Err(bad(format!("unknown action {action}")));
+        }
+        if self.entities.contains_key(path)
+            || self
+                .model
+                .kinds()
+                .any(|k| k.location.as_deref() == Some(path))
+        {
+            Ok(())
+        } else {
+            Err(HttpError::not_found(path))
+        }
+    }
+
+    fn list(&self, category: &str, filter: &Message) -> Result<Vec<String>, HttpError> {
+        Ok(self
+            .entities
+            .iter()
+            .filter(|(_, m)| self.in_collection(m, category) && Self::matches(m, filter))
+            .map(|(l, _)| l.clone())
+            .collect())
+    }
+
+    fn create(&mut self, category: &str, mut entity: Message) -> Result<String, HttpError> {
+        let kind = self.model.kind(category).ok_or_else(|| {
+            HttpError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "create only in a kind's collection",
+            )
+        })?;
+        match entity.kind() {
+            Some(k) if k.type_id() == category => {}
+            Some(_) => return Err(bad("the entity's kind is not the collection's")),
+            None => entity.categories.insert(
+                0,
+                CategoryRendering::new(kind.id.term(), kind.id.scheme(), CategoryClass::Kind),
+            ),
+        }
+        let base = kind.location.clone().unwrap_or_else(|| "/".to_owned());
+        let id = match entity.attribute("occi.core.id") {
+            Some(v) => v.to_string(),
+            None => {
+                let id = self.next.to_string();
+                self.next += 1;
+                entity.attributes.insert(
+                    0,
+                    ("occi.core.id".into(), AttributeValue::String(id.clone())),
+                );
+                id
+            }
+        };
+        let location = format!("{base}{id}");
+        if self.entities.contains_key(&location) {
+            return Err(HttpError::new(
+                StatusCode::CONFLICT,
+                format!("{location} exists"),
+            ));
+        }
+        self.entities.insert(location.clone(), entity);
+        Ok(location)
+    }
+
+    fn associate(
+        &mut self,
+        category: &str,
+        locations: &[String],
+        replace: bool,
+    ) -> Result<(), HttpError> {
+        let mixin = self
+            .model
+            .mixin(category)
+            .ok_or_else(|| HttpError::not_found(category))?;
+        let reference =
+            CategoryRendering::new(mixin.id.term(), mixin.id.scheme(), CategoryClass::Mixin);
+        for l in locations {
+            if !self.entities.contains_key(l) {
+                return Err(HttpError::not_found(l));
+            }
+        }
+        for (l, m) in &mut self.entities {
+            let member = locations.contains(l);
+            let has = m.categories.iter().any(|c| c.type_id() == category);
+            if member && !has {
+                m.categories.push(reference.clone());
+            } else if replace && !member && has {
+                m.categories.retain(|c| c.type_id() != category);
+            }
+        }
+        Ok(())
+    }
+
+    fn remove_from_collection(
+        &mut self,
+        category: &str,
+        locations: &[String],
+    ) -> Result<(), HttpError> {
+        if self.model.mixin(category).is_some() {
+            for l in locations {
+                let m = self
+                    .entities
+                    .get_mut(l)
+                    .ok_or_else(|| HttpError::not_found(l))?;
+                m.categories.retain(|c| c.type_id() != category);
+            }
+            return Ok(());
+        }
+        let members = self.list(category, &Message::new())?;
+        for l in members {
+            if locations.is_empty() || locations.contains(&l) {
+                self.entities.remove(&l);
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,724 @@
+//! The OCCI HTTP protocol (GFD.223 for 1.2, the protocol half of GFD.185 for 1.1) on the
+//! `http` crate's types: content negotiation, versioning, the query interface, entity and
+//! collection operations, filters, paging, and a router that maps an `http::Request` to an
+//! `http::Response` for any [`Backend`] — mountable in any HTTP framework.
+
+use crate::message::{AttributeSpec, CategoryRendering, Composition, Message};
+use crate::render::{HeaderBudget, HeaderRendering, render_headers, render_plain};
+use crate::stream::render_uri_list;
+use crate::{MediaType, Mode, Parsed, Parser, render_json};
+use ::http::header::{ACCEPT, CONTENT_TYPE, LOCATION, SERVER, USER_AGENT};
+use ::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use occi_model::{Category, CategoryClass, Model};
+use std::fmt;
+
+/// The product token a server sends in `Server` and a client in `User-Agent` (GFD.223 §3.8).
+pub const PRODUCT_TOKEN: &str = "OCCI/1.2";
+
+/// The path of the query interface (GFD.223 §3.3: MUST).
+pub const QUERY_INTERFACE: &str = "/-/";
+
+/// The well-known alias of the query interface (GFD.223 §3.3: MAY; RFC 5785).
+pub const WELL_KNOWN_QUERY_INTERFACE: &str = "/.well-known/org/ogf/occi/-/";
+
+/// An HTTP-level failure: the status code GFD.223 §3.7 prescribes and a message for the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpError {
+    /// The status code.
+    pub status: StatusCode,
+    /// A human-readable reason.
+    pub message: String,
+}
+
+impl HttpError {
+    /// An error with `status` and `message`.
+    #[must_use]
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// 404 Not Found.
+    #[must_use]
+    pub fn not_found(what: impl fmt::Display) -> Self {
+        Self::new(StatusCode::NOT_FOUND, format!("{what} not found"))
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.status, self.message)
+    }
+}
+
+impl std::error::Error for HttpError {}
+
+impl From<crate::Error> for HttpError {
+    fn from(e: crate::Error) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, e.to_string())
+    }
+}
+
+// ---- negotiation and versioning ----------------------------------------------------------
+
+/// The media type of a request body from `Content-Type` (none: text/plain, GFD.223 §3.1).
+///
+/// # Errors
+/// 400 for a media type OCCI does not define.
+pub fn request_media_type(headers: &HeaderMap) -> Result<MediaType, HttpError> {
+    match headers.get(CONTENT_TYPE).map(HeaderValue::to_str) {
+        None => Ok(MediaType::TextPlain),
+        Some(Ok(ct)) => ct.parse().map_err(|_| {
+            HttpError::new(
+                StatusCode::BAD_REQUEST,
+                format!("unsupported Content-Type {ct}"),
+            )
+        }),
+        Some(Err(_)) => Err(HttpError::new(
+            StatusCode::BAD_REQUEST,
+            "unreadable Content-Type",
+        )),
+    }
+}
+
+/// The response media type for `Accept` (GFD.223 §3.1): the acceptable type with the highest
+/// quality among text/plain, text/occi, application/occi+json and (only for `listing`s of
+/// locations) text/uri-list; none, `*/*` or `text/*` give text/plain.
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue, header::ACCEPT};
+/// use occi_render_http::{MediaType, protocol::negotiate};
+/// let mut h = HeaderMap::new();
+/// h.insert(ACCEPT, HeaderValue::from_static("text/occi;q=0.5, application/occi+json"));
+/// assert_eq!(negotiate(&h, false), Ok(MediaType::Json));
+/// h.insert(ACCEPT, HeaderValue::from_static("text/uri-list"));
+/// assert_eq!(negotiate(&h, true), Ok(MediaType::UriList));
+/// assert_eq!(negotiate(&h, false).unwrap_err().status, http::StatusCode::NOT_ACCEPTABLE);
+/// ```
+///
+/// # Errors
+/// 406 when nothing acceptable can be rendered.
+pub fn negotiate(headers: &HeaderMap, listing: bool) -> Result<MediaType, HttpError> {
+    let mut best: Option<(u16, MediaType)> = None;
+    let mut any = false;
+    for value in headers.get_all(ACCEPT) {
+        let Ok(value) = value.to_str() else { continue };
+        for range in value.split(',') {
+            any = true;
+            let mut parts = range.split(';');
+            let essence = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let mut q = 1000u16;
+            for p in parts {
+                if let Some(v) = p.trim().strip_prefix("q=") {
+                    q = v.trim().parse::<f32>().map_or(0, |f| {
+                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                        let q = (f.clamp(0.0, 1.0) * 1000.0) as u16;
+                        q
+                    });
+                }
+            }
+            if q == 0 {
+                continue;
+            }
+            let media = match essence.as_str() {
+                "*/*" | "text/*" | "text/plain" | "text/occi+plain" => Some(MediaType::TextPlain),
+                "text/occi" => Some(MediaType::TextOcci),
+                "application/occi+json" | "application/json" | "application/*" => {
+                    Some(MediaType::Json)
+                }
+                "text/uri-list" if listing => Some(MediaType::UriList),
+                _ => None,
+            };
+            if let Some(m) = media
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, m));
+            }
+        }
+    }
+    match best {
+        Some((_, m)) => Ok(m),
+        None if !any => Ok(MediaType::TextPlain),
+        None => Err(HttpError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "no acceptable OCCI rendering",
+        )),
+    }
+}
+
+/// The OCCI version a client announces in `User-Agent` (`OCCI/1.1`), if any.
+#[must_use]
+pub fn client_version(headers: &HeaderMap) -> Option<(u32, u32)> {
+    let ua = headers.get(USER_AGENT)?.to_str().ok()?;
+    ua.split_ascii_whitespace().find_map(|token| {
+        let v = token.strip_prefix("OCCI/")?;
+        let (major, minor) = v.split_once('.')?;
+        Some((major.parse().ok()?, minor.parse().ok()?))
+    })
+}
+
+/// Refuses a client that speaks a newer OCCI than 1.2 (GFD.223 §3.8: 501).
+///
+/// # Errors
+/// 501 Not Implemented.
+pub fn check_version(headers: &HeaderMap) -> Result<(), HttpError> {
+    match client_version(headers) {
+        Some(v) if v > (1, 2) => Err(HttpError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            format!(
+                "OCCI/{}.{} is not supported; this server speaks {PRODUCT_TOKEN}",
+                v.0, v.1
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+// ---- bodies ----------------------------------------------------------------------------------
+
+/// Reads the OCCI content of a request or response: from the header fields for text/occi,
+/// from the body otherwise.
+///
+/// # Errors
+/// 400 with the positioned parse error.
+pub fn read_message(
+    parser: &Parser<'_>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Parsed, HttpError> {
+    let media = request_media_type(headers)?;
+    if media == MediaType::TextOcci {
+        let fields: Vec<(&str, &str)> = headers
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
+            .filter(|(n, _)| crate::text::header_of(n).is_some())
+            .collect();
+        return Ok(parser.parse_headers(canonical_names(&fields))?);
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Parsed::default());
+    }
+    Ok(parser.parse(media, body)?)
+}
+
+/// `http` lower-cases header names; give the parser the canonical spelling so that strict
+/// mode does not count the transport's normalisation as a leniency.
+fn canonical_names<'a>(
+    fields: &'a [(&'a str, &'a str)],
+) -> impl Iterator<Item = (&'a str, &'a str)> {
+    fields.iter().map(|&(n, v)| {
+        let canon = match n {
+            "category" => "Category",
+            "link" => "Link",
+            "x-occi-attribute" => "X-OCCI-Attribute",
+            "x-occi-location" => "X-OCCI-Location",
+            other => other,
+        };
+        (canon, v)
+    })
+}
+
+/// Writes `message` into a response (or request) in `media`: text/occi as header fields
+/// with the body `OK` (falling back to a text/plain body when the fields exceed `budget`),
+/// the others as the body, with `Content-Type`.
+///
+/// # Errors
+/// 500 when the content cannot be rendered in `media` (text/uri-list of anything but
+/// locations is a 406).
+pub fn write_message(
+    headers: &mut HeaderMap,
+    media: MediaType,
+    message: &Message,
+    model: Option<&Model>,
+    budget: &HeaderBudget,
+) -> Result<Vec<u8>, HttpError> {
+    let internal =
+        |e: crate::Error| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    let (content_type, body) = match media {
+        MediaType::TextOcci => match render_headers(message, budget).map_err(internal)? {
+            HeaderRendering::Headers(fields) => {
+                for (n, v) in fields {
+                    let v = HeaderValue::from_str(&v).map_err(|e| {
+                        HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+                    })?;
+                    headers.append(n, v);
+                }
+                ("text/occi", b"OK\n".to_vec())
+            }
+            HeaderRendering::Body { body, .. } => ("text/plain", body.into_bytes()),
+        },
+        MediaType::TextPlain => (
+            "text/plain",
+            render_plain(message).map_err(internal)?.into_bytes(),
+        ),
+        MediaType::Json => (
+            "application/occi+json",
+            render_json(message, model).map_err(internal)?.into_bytes(),
+        ),
+        MediaType::UriList => {
+            if !matches!(
+                message.composition(),
+                Composition::Locations | Composition::Empty
+            ) {
+                return Err(HttpError::new(
+                    StatusCode::NOT_ACCEPTABLE,
+                    "text/uri-list carries only collections of locations",
+                ));
+            }
+            (
+                "text/uri-list",
+                render_uri_list(&message.locations).into_bytes(),
+            )
+        }
+    };
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    Ok(body)
+}
+
+// ---- the model as categories -----------------------------------------------------------------
+
+/// A registered category as the query interface renders it.
+#[must_use]
+pub fn category_rendering(category: Category<'_>) -> CategoryRendering {
+    let id = category.id();
+    let mut c = CategoryRendering::new(id.term(), id.scheme(), category.class());
+    c.title = category.title().map(str::to_owned);
+    c.attributes = category
+        .attributes()
+        .iter()
+        .map(|a| {
+            let mut s = AttributeSpec::new(a.name.as_str(), !a.mutable, a.required);
+            s.attr_type = Some(a.attr_type.json_type().to_owned());
+            s.default = a.default.clone();
+            s.description = a.description.clone();
+            s
+        })
+        .collect();
+    match category {
+        Category::Kind(k) => {
+            c.rel = k.parent.iter().map(ToString::to_string).collect();
+            c.location = k.location.clone();
+            c.actions = k.actions.iter().map(ToString::to_string).collect();
+        }
+        Category::Mixin(m) => {
+            c.rel = m.depends.iter().map(ToString::to_string).collect();
+            c.applies = m.applies.iter().map(ToString::to_string).collect();
+            c.location = m.location.clone();
+            c.actions = m.actions.iter().map(ToString::to_string).collect();
+        }
+        _ => {}
+    }
+    c
+}
+
+/// The query interface's listing of `model`, filtered by the categories of `filter` (by
+/// scheme and term; none: everything).
+#[must_use]
+pub fn query_interface(model: &Model, filter: &Message) -> Message {
+    let mut m = Message::new();
+    let wanted: Vec<String> = filter
+        .categories
+        .iter()
+        .map(CategoryRendering::type_id)
+        .collect();
+    let all = model
+        .kinds()
+        .map(Category::Kind)
+        .chain(model.mixins().map(Category::Mixin))
+        .chain(model.actions().map(Category::Action));
+    for c in all {
+        if wanted.is_empty() || wanted.iter().any(|w| *w == c.id().as_str()) {
+            m.categories.push(category_rendering(c));
+        }
+    }
+    m
+}
+
+// ---- the backend and the router --------------------------------------------------------------
+
+/// Paging of a collection (`?page=&number=`, GFD.223 §3.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// The page, from 0.
+    pub page: usize,
+    /// The number of entries per page.
+    pub number: usize,
+}
+
+/// What a PUT did.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Put {
+    /// A new entity at this location (201 + `Location`).
+    Created(String),
+    /// The entity was replaced; its new state (200 + rendering).
+    Replaced(Message),
+}
+
+/// The storage and logic behind an OCCI server. Paths are request paths (`/compute/1`);
+/// collections are the locations of kinds and mixins in [`Backend::model`]. Every method
+/// returns the [`HttpError`] to answer with (404, 405, 409, …).
+pub trait Backend {
+    /// The registry: kinds, mixins (including user mixins) and actions.
+    fn model(&self) -> &Model;
+
+    /// The largest page a client may ask for (GFD.223 §3.5: more is 413).
+    fn max_page_size(&self) -> usize {
+        1000
+    }
+
+    /// Adds user mixins (POST on the query interface).
+    ///
+    /// # Errors
+    /// 400 for an invalid mixin, 409 for an existing one.
+    fn add_mixins(&mut self, mixins: Vec<CategoryRendering>) -> Result<(), HttpError>;
+
+    /// Removes user mixins (DELETE on the query interface).
+    ///
+    /// # Errors
+    /// 404 for an unknown one, 400 for a built-in one.
+    fn remove_mixins(&mut self, mixins: &[String]) -> Result<(), HttpError>;
+
+    /// The entity at `path`.
+    ///
+    /// # Errors
+    /// 404.
+    fn get(&self, path: &str) -> Result<Message, HttpError>;
+
+    /// Creates or replaces the entity at `path` (links are kept on replace).
+    ///
+    /// # Errors
+    /// 400, 409.
+    fn put(&mut self, path: &str, entity: Message) -> Result<Put, HttpError>;
+
+    /// Updates the entity at `path` with the attributes and mixins of `partial`; returns the
+    /// new state.
+    ///
+    /// # Errors
+    /// 404, 400.
+    fn update(&mut self, path: &str, partial: Message) -> Result<Message, HttpError>;
+
+    /// Deletes the entity at `path`.
+    ///
+    /// # Errors
+    /// 404.
+    fn delete(&mut self, path: &str) -> Result<(), HttpError>;
+
+    /// Triggers an action on the entity at `path`, or on every member of the collection at
+    /// `path`.
+    ///
+    /// # Errors
+    /// 404, 400 (unknown action or parameters), 409 (not allowed in this state).
+    fn trigger(&mut self, path: &str, invocation: Message) -> Result<(), HttpError>;
+
+    /// The locations of the members of the collection of `category` (a kind's collection
+    /// includes its sub-kinds' members) matching `filter` (its categories and attributes).
+    ///
+    /// # Errors
+    /// 404.
+    fn list(&self, category: &str, filter: &Message) -> Result<Vec<String>, HttpError>;
+
+    /// Creates an entity in the collection of kind `category`; returns its location.
+    ///
+    /// # Errors
+    /// 400, 409.
+    fn create(&mut self, category: &str, entity: Message) -> Result<String, HttpError>;
+
+    /// Associates the entities at `locations` with mixin `category` (POST on a mixin
+    /// collection), or with exactly them when `replace` (PUT).
+    ///
+    /// # Errors
+    /// 404, 400.
+    fn associate(
+        &mut self,
+        category: &str,
+        locations: &[String],
+        replace: bool,
+    ) -> Result<(), HttpError>;
+
+    /// Removes the entities at `locations` from mixin `category`'s collection, or deletes
+    /// the members of kind `category`'s collection (all of them when `locations` is empty).
+    ///
+    /// # Errors
+    /// 404.
+    fn remove_from_collection(
+        &mut self,
+        category: &str,
+        locations: &[String],
+    ) -> Result<(), HttpError>;
+}
+
+/// Options of [`handle`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct RouterOptions {
+    /// How request bodies are read (default lenient: servers accept what clients send).
+    pub mode: Mode,
+    /// The budget of text/occi responses.
+    pub budget: HeaderBudget,
+    /// The limits on request bodies.
+    pub limits: crate::Limits,
+}
+
+impl RouterOptions {
+    /// These options with another parsing mode.
+    #[must_use]
+    pub const fn with_mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// These options with another header budget.
+    #[must_use]
+    pub const fn with_budget(mut self, budget: HeaderBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// These options with other request limits.
+    #[must_use]
+    pub const fn with_limits(mut self, limits: crate::Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+}
+
+impl Default for RouterOptions {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Lenient,
+            budget: HeaderBudget::default(),
+            limits: crate::Limits::default(),
+        }
+    }
+}
+
+/// Answers one OCCI request with `backend`: checks the version (501), negotiates the
+/// response type (406), reads the request content (400), routes by path and method (the
+/// query interface, collections at kind and mixin locations, entities elsewhere; 405 for
+/// other methods) and renders the answer with `Server: OCCI/1.2`.
+///
+/// Any body type that is `AsRef<[u8]>` works (`Vec<u8>`, `bytes::Bytes`, `String`), so the
+/// function mounts in any framework that gives `http::Request`s.
+pub fn handle<B: Backend, T: AsRef<[u8]>>(
+    backend: &mut B,
+    request: &Request<T>,
+    options: &RouterOptions,
+) -> Response<Vec<u8>> {
+    let mut response = Response::new(Vec::new());
+    response
+        .headers_mut()
+        .insert(SERVER, HeaderValue::from_static(PRODUCT_TOKEN));
+    let result = route(backend, request, options, &mut response);
+    if let Err(e) = result {
+        *response.status_mut() = e.status;
+        let mut body = e.message.into_bytes();
+        body.push(b'\n');
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        *response.body_mut() = body;
+    }
+    response
+}
+
+fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
+    query?
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+}
+
+fn collection_of(model: &Model, path: &str) -> Option<String> {
+    model
+        .kinds()
+        .filter_map(|k| Some((k.location.as_deref()?, &k.id)))
+        .chain(
+            model
+                .mixins()
+                .filter_map(|m| Some((m.location.as_deref()?, &m.id))),
+        )
+        .find(|(loc, _)| *loc == path)
+        .map(|(_, id)| id.to_string())
+}
+
+fn route<B: Backend, T: AsRef<[u8]>>(
+    backend: &mut B,
+    request: &Request<T>,
+    options: &RouterOptions,
+    response: &mut Response<Vec<u8>>,
+) -> Result<(), HttpError> {
+    let headers = request.headers();
+    check_version(headers)?;
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query();
+    let method = request.method().clone();
+    let is_query_interface = path == QUERY_INTERFACE || path == WELL_KNOWN_QUERY_INTERFACE;
+    let collection = if is_query_interface {
+        None
+    } else {
+        collection_of(backend.model(), &path)
+    };
+    let listing = collection.is_some() && method == Method::GET;
+    let media = negotiate(headers, listing)?;
+    let parser = Parser::new(options.mode).with_limits(options.limits);
+    let content = {
+        let model = backend.model();
+        let parser = parser.with_model(model);
+        read_message(&parser, headers, request.body().as_ref())?.message
+    };
+    let mut out = Message::new();
+    let mut status = StatusCode::OK;
+    if is_query_interface {
+        match method {
+            Method::GET => out = query_interface(backend.model(), &content),
+            Method::POST => {
+                let mixins: Vec<CategoryRendering> = content
+                    .categories
+                    .into_iter()
+                    .filter(|c| c.class == Some(CategoryClass::Mixin))
+                    .collect();
+                if mixins.is_empty() {
+                    return Err(HttpError::new(StatusCode::BAD_REQUEST, "no mixin to add"));
+                }
+                backend.add_mixins(mixins)?;
+            }
+            Method::DELETE => {
+                let ids: Vec<String> = content
+                    .categories
+                    .iter()
+                    .map(CategoryRendering::type_id)
+                    .collect();
+                if ids.is_empty() {
+                    return Err(HttpError::new(
+                        StatusCode::BAD_REQUEST,
+                        "no mixin to remove",
+                    ));
+                }
+                backend.remove_mixins(&ids)?;
+            }
+            _ => {
+                return Err(HttpError::new(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "GET, POST or DELETE",
+                ));
+            }
+        }
+    } else if let Some(category) = collection {
+        let is_mixin = backend.model().mixin(&category).is_some();
+        match method {
+            Method::GET => {
+                let all = backend.list(&category, &content)?;
+                let page = match (query_param(query, "page"), query_param(query, "number")) {
+                    (None, None) => None,
+                    (p, n) => {
+                        let bad = || {
+                            HttpError::new(StatusCode::BAD_REQUEST, "page and number are numbers")
+                        };
+                        let page = p.map_or(Ok(0), |p| p.parse().map_err(|_| bad()))?;
+                        let number = n.map_or(Ok(backend.max_page_size()), |n| {
+                            n.parse().map_err(|_| bad())
+                        })?;
+                        Some(Page { page, number })
+                    }
+                };
+                out.locations = match page {
+                    None => all,
+                    Some(p) => {
+                        if p.number > backend.max_page_size() {
+                            return Err(HttpError::new(
+                                StatusCode::PAYLOAD_TOO_LARGE,
+                                format!("at most {} entries per page", backend.max_page_size()),
+                            ));
+                        }
+                        all.into_iter()
+                            .skip(p.page.saturating_mul(p.number))
+                            .take(p.number)
+                            .collect()
+                    }
+                };
+            }
+            Method::POST if query_param(query, "action").is_some() => {
+                check_action(&content, query)?;
+                backend.trigger(&path, content)?;
+            }
+            Method::POST if is_mixin => backend.associate(&category, &content.locations, false)?,
+            Method::PUT if is_mixin => backend.associate(&category, &content.locations, true)?,
+            Method::POST => {
+                let location = backend.create(&category, content)?;
+                status = StatusCode::CREATED;
+                insert_location(response, &location)?;
+                out.locations.push(location);
+            }
+            Method::DELETE => backend.remove_from_collection(&category, &content.locations)?,
+            _ => {
+                return Err(HttpError::new(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "not allowed on a collection",
+                ));
+            }
+        }
+    } else {
+        match method {
+            Method::GET => out = backend.get(&path)?,
+            Method::PUT => match backend.put(&path, content)? {
+                Put::Created(location) => {
+                    status = StatusCode::CREATED;
+                    insert_location(response, &location)?;
+                    out.locations.push(location);
+                }
+                Put::Replaced(m) => out = m,
+            },
+            Method::POST if query_param(query, "action").is_some() => {
+                check_action(&content, query)?;
+                backend.trigger(&path, content)?;
+            }
+            Method::POST => out = backend.update(&path, content)?,
+            Method::DELETE => backend.delete(&path)?,
+            _ => {
+                return Err(HttpError::new(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "not allowed on an entity",
+                ));
+            }
+        }
+    }
+    *response.status_mut() = status;
+    let model = backend.model();
+    let body = write_message(
+        response.headers_mut(),
+        media,
+        &out,
+        Some(model),
+        &options.budget,
+    )?;
+    *response.body_mut() = body;
+    Ok(())
+}
+
+fn insert_location(response: &mut Response<Vec<u8>>, location: &str) -> Result<(), HttpError> {
+    let v = HeaderValue::from_str(location)
+        .map_err(|e| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    response.headers_mut().insert(LOCATION, v);
+    Ok(())
+}
+
+/// The body of `?action=term` must be an invocation of an action with that term.
+fn check_action(content: &Message, query: Option<&str>) -> Result<(), HttpError> {
+    let term = query_param(query, "action").unwrap_or_default();
+    match content.composition() {
+        Composition::ActionInvocation
+            if content.categories.first().is_some_and(|c| c.term == term) =>
+        {
+            Ok(())
+        }
+        _ => Err(HttpError::new(
+            StatusCode::BAD_REQUEST,
+            format!("?action={term} needs an invocation of that action in the body"),
+        )),
+    }
+}
+
+mod memory;
+pub use memory::MemoryBackend;
