@@ -26,7 +26,7 @@
 //! | `ur2` | job, cloud and storage records, as OGF UR 2.0 |
 //! | `json` | public IP, accelerator and accelerator summary records |
 
-use crate::apel::xml_records::UR1_RESOURCE_FIELDS;
+use crate::apel::xml_records::{UR1_RESOURCE_FIELDS, UR2_STORAGE_DETAILS, ur2_names};
 use crate::apel::{
     self, AUR_NS, CAR_NS, Message, Options, Profile, Record, RecordType, RenderError, STAR_NS,
     Value,
@@ -503,14 +503,7 @@ impl Writer<'_> {
     /// The record identity: `prefix:RecordIdentity` with a generated id and the conversion
     /// time (assumed values).
     fn record_identity(&mut self, out: &mut String, i: usize, prefix: &str, id_parts: &[String]) {
-        let id: String = id_parts
-            .iter()
-            .flat_map(|p| p.split_whitespace())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let id = self
-            .checked(i, "RecordIdentity", id)
-            .unwrap_or_else(|| format!("record-{}", self.record_index(i)));
+        let id = self.generated_id(i, "RecordIdentity", id_parts);
         let created = time(self.created);
         El { out }.empty(
             &format!("{prefix}:RecordIdentity"),
@@ -525,6 +518,64 @@ impl Writer<'_> {
             "RecordIdentity",
             "the record identity is generated (site, job id and end time) and createTime is the conversion time".into(),
         );
+    }
+
+    /// A record id built from `parts` (white space collapsed); an id XML cannot carry is
+    /// reported under `field` and replaced by the record's index.
+    fn generated_id(&mut self, i: usize, field: &str, parts: &[String]) -> String {
+        let id = parts
+            .iter()
+            .flat_map(|p| p.split_whitespace())
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.checked(i, field, id)
+            .unwrap_or_else(|| format!("record-{}", self.record_index(i)))
+    }
+
+    /// The empty CAR-typed `Infrastructure` element (CAR, AUR): the description and the type
+    /// (`type_field`: InfrastructureType, or a normalised summary's Infrastructure) as
+    /// attributes.
+    fn infrastructure(
+        &mut self,
+        out: &mut String,
+        i: usize,
+        r: &Record<'_>,
+        element: &str,
+        type_field: &str,
+    ) {
+        let mut attrs = Vec::new();
+        for (field, a) in [
+            ("InfrastructureDescription", "urf:description"),
+            (type_field, "urf:type"),
+        ] {
+            if let Some(v) = r.text(field)
+                && let Some(v) = self.checked(i, field, v.to_owned())
+            {
+                attrs.push((a, v));
+            }
+        }
+        let attrs: Vec<(&str, &str)> = attrs.iter().map(|(a, v)| (*a, v.as_str())).collect();
+        El { out }.empty(element, &attrs);
+    }
+
+    /// The group attributes StAR keeps as records of their own (`extra`: type and value),
+    /// written back as `element`s typed by `type_attr` (StAR, UR 2.0).
+    fn group_attribute_records(
+        &mut self,
+        out: &mut String,
+        i: usize,
+        extra: &[(&str, &str)],
+        element: &str,
+        type_attr: &str,
+    ) {
+        for (kind, value) in extra {
+            if let (Some(k), Some(v)) = (
+                self.checked(i, "AttributeType", (*kind).to_owned()),
+                self.checked(i, "AttributeValue", (*value).to_owned()),
+            ) {
+                El { out: &mut *out }.leaf(element, &[(type_attr, &k)], &v);
+            }
+        }
     }
 
     /// Service levels: one element per benchmark of a v0.4 dictionary.
@@ -655,19 +706,7 @@ impl Writer<'_> {
             self.required(&mut out, i, r, "LocalUserId", "urf:LocalUserId", &[]);
             out.push_str("</urf:UserIdentity>");
             self.status_completed(&mut out, i, "urf");
-            let mut attrs = Vec::new();
-            for (field, a) in [
-                ("InfrastructureDescription", "urf:description"),
-                ("InfrastructureType", "urf:type"),
-            ] {
-                if let Some(v) = r.text(field)
-                    && let Some(v) = self.checked(i, field, v.to_owned())
-                {
-                    attrs.push((a, v));
-                }
-            }
-            let attrs: Vec<(&str, &str)> = attrs.iter().map(|(a, v)| (*a, v.as_str())).collect();
-            El { out: &mut out }.empty("urf:Infrastructure", &attrs);
+            self.infrastructure(&mut out, i, r, "urf:Infrastructure", "InfrastructureType");
             self.duration_leaf(&mut out, i, r, "WallDuration", "urf:WallDuration", &[]);
             self.duration_leaf(
                 &mut out,
@@ -793,19 +832,7 @@ impl Writer<'_> {
             } else {
                 "InfrastructureType"
             };
-            let mut attrs = Vec::new();
-            for (field, a) in [
-                ("InfrastructureDescription", "urf:description"),
-                (type_field, "urf:type"),
-            ] {
-                if let Some(v) = r.text(field)
-                    && let Some(v) = self.checked(i, field, v.to_owned())
-                {
-                    attrs.push((a, v));
-                }
-            }
-            let attrs: Vec<(&str, &str)> = attrs.iter().map(|(a, v)| (*a, v.as_str())).collect();
-            El { out: &mut out }.empty("aur:Infrastructure", &attrs);
+            self.infrastructure(&mut out, i, r, "aur:Infrastructure", type_field);
             self.required(
                 &mut out,
                 i,
@@ -956,18 +983,13 @@ impl Writer<'_> {
                         &[("sr:attributeType", kind)],
                     );
                 }
-                for (kind, value) in extra {
-                    if let (Some(k), Some(v)) = (
-                        self.checked(i, "AttributeType", (*kind).to_owned()),
-                        self.checked(i, "AttributeValue", (*value).to_owned()),
-                    ) {
-                        El { out: &mut out }.leaf(
-                            "sr:GroupAttribute",
-                            &[("sr:attributeType", &k)],
-                            &v,
-                        );
-                    }
-                }
+                self.group_attribute_records(
+                    &mut out,
+                    i,
+                    extra,
+                    "sr:GroupAttribute",
+                    "sr:attributeType",
+                );
                 out.push_str("</sr:SubjectIdentity>");
             }
             self.required(&mut out, i, r, "StartTime", "sr:StartTime", &[]);
@@ -989,41 +1011,6 @@ impl Writer<'_> {
         out
     }
 }
-
-/// The fields a UR 2.0 record takes from each APEL record type.
-struct Ur2Names {
-    site: &'static str,
-    local_user: &'static str,
-    local_group: &'static str,
-    global_user: &'static str,
-    group: &'static str,
-    attributes: &'static [(&'static str, &'static str)],
-}
-
-const UR2_JOB: Ur2Names = Ur2Names {
-    site: "Site",
-    local_user: "LocalUserId",
-    local_group: "LocalGroupId",
-    global_user: "GlobalUserName",
-    group: "VO",
-    attributes: &[
-        ("FQAN", "FQAN"),
-        ("VOGroup", "vo-group"),
-        ("VORole", "vo-role"),
-    ],
-};
-const UR2_CLOUD: Ur2Names = Ur2Names {
-    site: "SiteName",
-    ..UR2_JOB
-};
-const UR2_STORAGE: Ur2Names = Ur2Names {
-    site: "Site",
-    local_user: "LocalUser",
-    local_group: "LocalGroup",
-    global_user: "UserIdentity",
-    group: "Group",
-    attributes: &[("SubGroup", "subgroup"), ("Role", "role")],
-};
 
 impl Writer<'_> {
     /// An amount in `unit`-sized units as bytes (UR 2.0 capacities are in bytes).
@@ -1066,11 +1053,8 @@ impl Writer<'_> {
             if t == RecordType::GroupAttribute {
                 continue;
             }
-            let (names, cloud, storage) = match t {
-                RecordType::Cloud => (&UR2_CLOUD, true, false),
-                RecordType::Storage => (&UR2_STORAGE, false, true),
-                _ => (&UR2_JOB, false, false),
-            };
+            let names = ur2_names(t);
+            let (cloud, storage) = (t == RecordType::Cloud, t == RecordType::Storage);
             out.push_str("<urf:UsageRecord><urf:RecordIdentityBlock>");
             if storage {
                 self.required(&mut out, i, r, "RecordId", "urf:RecordId", &[]);
@@ -1084,14 +1068,7 @@ impl Writer<'_> {
                 } else {
                     Self::id_parts(r)
                 };
-                let id = parts
-                    .iter()
-                    .flat_map(|p| p.split_whitespace())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let id = self
-                    .checked(i, "RecordId", id)
-                    .unwrap_or_else(|| format!("record-{}", self.record_index(i)));
+                let id = self.generated_id(i, "RecordId", &parts);
                 El { out: &mut out }.leaf("urf:RecordId", &[], &id);
                 let created = (cloud)
                     .then(|| r.time("RecordCreateTime"))
@@ -1170,18 +1147,13 @@ impl Writer<'_> {
                         &[("urf:type", kind)],
                     );
                 }
-                for (kind, value) in extra {
-                    if let (Some(k), Some(v)) = (
-                        self.checked(i, "AttributeType", (*kind).to_owned()),
-                        self.checked(i, "AttributeValue", (*value).to_owned()),
-                    ) {
-                        El { out: &mut out }.leaf(
-                            "urf:GlobalGroupAttribute",
-                            &[("urf:type", &k)],
-                            &v,
-                        );
-                    }
-                }
+                self.group_attribute_records(
+                    &mut out,
+                    i,
+                    extra,
+                    "urf:GlobalGroupAttribute",
+                    "urf:type",
+                );
                 out.push_str("</urf:SubjectIdentityBlock>");
             }
             if !storage {
@@ -1341,13 +1313,7 @@ impl Writer<'_> {
             }
             if storage {
                 out.push_str("<urf:StorageUsageBlock>");
-                for f in [
-                    "StorageShare",
-                    "StorageMedia",
-                    "StorageClass",
-                    "DirectoryPath",
-                    "FileCount",
-                ] {
+                for f in UR2_STORAGE_DETAILS {
                     self.leaf(&mut out, i, r, f, &format!("urf:{f}"), &[]);
                 }
                 self.required(

@@ -391,17 +391,68 @@ impl Reader<'_> {
     }
 }
 
+/// The fields a UR 2.0 record takes from each APEL record type: the site, the subject identity
+/// (local user and group, global user and group) and the group attributes by type. The reader
+/// and the writer (`crate::convert`) share it, so the two directions cannot drift apart.
+pub(crate) struct Ur2Names {
+    pub(crate) site: &'static str,
+    pub(crate) local_user: &'static str,
+    pub(crate) local_group: &'static str,
+    pub(crate) global_user: &'static str,
+    pub(crate) group: &'static str,
+    pub(crate) attributes: &'static [(&'static str, &'static str)],
+}
+
+const UR2_JOB: Ur2Names = Ur2Names {
+    site: "Site",
+    local_user: "LocalUserId",
+    local_group: "LocalGroupId",
+    global_user: "GlobalUserName",
+    group: "VO",
+    attributes: &[
+        ("FQAN", "FQAN"),
+        ("VOGroup", "vo-group"),
+        ("VORole", "vo-role"),
+    ],
+};
+const UR2_CLOUD: Ur2Names = Ur2Names {
+    site: "SiteName",
+    ..UR2_JOB
+};
+const UR2_STORAGE: Ur2Names = Ur2Names {
+    site: "Site",
+    local_user: "LocalUser",
+    local_group: "LocalGroup",
+    global_user: "UserIdentity",
+    group: "Group",
+    attributes: &[("SubGroup", "subgroup"), ("Role", "role")],
+};
+
+/// The names of record type `t`.
+pub(crate) fn ur2_names(t: RecordType) -> &'static Ur2Names {
+    match t {
+        RecordType::Cloud => &UR2_CLOUD,
+        RecordType::Storage => &UR2_STORAGE,
+        _ => &UR2_JOB,
+    }
+}
+
+/// The optional storage details UR 2.0's StorageUsageBlock and StAR share by name.
+pub(crate) const UR2_STORAGE_DETAILS: [&str; 5] = [
+    "StorageShare",
+    "StorageMedia",
+    "StorageClass",
+    "DirectoryPath",
+    "FileCount",
+];
+
 /// One UR 2.0 `UsageRecord` as a job, cloud or storage record (see [`ur2_record_type`]). The
 /// mapping is the inverse of what [`crate::convert`] writes; what it does not read is reported
 /// there as lost.
 pub(crate) fn ur2_record(r: &Element, reader: &mut Reader<'_>) {
     let ns = UR2_NS;
     let t = reader.record.record_type();
-    let (site, user, global_user, group) = match t {
-        RecordType::Cloud => ("SiteName", "LocalUserId", "GlobalUserName", "VO"),
-        RecordType::Storage => ("Site", "LocalUser", "UserIdentity", "Group"),
-        _ => ("Site", "LocalUserId", "GlobalUserName", "VO"),
-    };
+    let names = ur2_names(t);
     if let Some(b) = child(r, ns, "RecordIdentityBlock") {
         match t {
             RecordType::Storage => {
@@ -419,7 +470,7 @@ pub(crate) fn ur2_record(r: &Element, reader: &mut Reader<'_>) {
             _ => {}
         }
         if let Some(e) = child(b, ns, "Site") {
-            reader.value(site, &e.text(), e);
+            reader.value(names.site, &e.text(), e);
         }
         if let Some(e) = child(b, ns, "Infrastructure") {
             let (text_field, description_field) = match t {
@@ -435,35 +486,17 @@ pub(crate) fn ur2_record(r: &Element, reader: &mut Reader<'_>) {
         }
     }
     if let Some(b) = child(r, ns, "SubjectIdentityBlock") {
-        let local_group = if t == RecordType::Storage {
-            "LocalGroup"
-        } else {
-            "LocalGroupId"
-        };
         for (f, l) in [
-            (user, "LocalUserId"),
-            (local_group, "LocalGroupId"),
-            (global_user, "GlobalUserId"),
-            (group, "GlobalGroupId"),
+            (names.local_user, "LocalUserId"),
+            (names.local_group, "LocalGroupId"),
+            (names.global_user, "GlobalUserId"),
+            (names.group, "GlobalGroupId"),
         ] {
             if let Some(e) = child(b, ns, l) {
                 reader.value(f, &e.text(), e);
             }
         }
-        let attributes: &[(&str, &str)] = match t {
-            RecordType::Storage => &[("SubGroup", "subgroup"), ("Role", "role")],
-            RecordType::Cloud => &[
-                ("FQAN", "FQAN"),
-                ("VOGroup", "vo-group"),
-                ("VORole", "vo-role"),
-            ],
-            _ => &[
-                ("FQAN", "FQAN"),
-                ("VOGroup", "vo-group"),
-                ("VORole", "vo-role"),
-            ],
-        };
-        for (f, kind) in attributes {
+        for (f, kind) in names.attributes {
             if let Some(e) = children(b, ns, "GlobalGroupAttribute")
                 .find(|g| g.attr(Some(ns), "type") == Some(kind))
             {
@@ -545,15 +578,10 @@ pub(crate) fn ur2_record(r: &Element, reader: &mut Reader<'_>) {
     }
     if let Some(b) = child(r, ns, "StorageUsageBlock") {
         if t == RecordType::Storage {
-            for f in [
-                "StorageShare",
-                "StorageMedia",
-                "StorageClass",
-                "DirectoryPath",
-                "FileCount",
-                "StartTime",
-                "EndTime",
-            ] {
+            for f in UR2_STORAGE_DETAILS
+                .into_iter()
+                .chain(["StartTime", "EndTime"])
+            {
                 if let Some(e) = child(b, ns, f) {
                     reader.value(f, &e.text(), e);
                 }
