@@ -214,6 +214,18 @@ fn kind_and_mixins(o: &mut Map<String, Value>, kind: Option<String>, mixins: Vec
     }
 }
 
+/// An entity's kind and mixins, by type identifier.
+fn entity_categories(o: &mut Map<String, Value>, m: &Message) {
+    let kind = m.kind().map(CategoryRendering::type_id);
+    let mixins = m
+        .categories
+        .iter()
+        .filter(|c| c.class == Some(CategoryClass::Mixin))
+        .map(CategoryRendering::type_id)
+        .collect();
+    kind_and_mixins(o, kind, mixins);
+}
+
 /// JSON names an entity's kind and mixins by type identifier.
 fn check_splittable(m: &Message) -> Result<(), Error> {
     if m.categories.iter().all(splittable) {
@@ -229,14 +241,7 @@ fn check_splittable(m: &Message) -> Result<(), Error> {
 fn resource(m: &Message) -> Result<Value, Error> {
     check_splittable(m)?;
     let mut o = Map::new();
-    let kind = m.kind().map(CategoryRendering::type_id);
-    let mixins = m
-        .categories
-        .iter()
-        .filter(|c| c.class == Some(CategoryClass::Mixin))
-        .map(CategoryRendering::type_id)
-        .collect();
-    kind_and_mixins(&mut o, kind, mixins);
+    entity_categories(&mut o, m);
     o.insert("attributes".into(), attributes(&m.attributes)?);
     let actions: Vec<Value> = m
         .links
@@ -313,14 +318,7 @@ fn standalone_link(m: &Message) -> Result<Value, Error> {
         ));
     }
     let mut o = Map::new();
-    let kind = m.kind().map(CategoryRendering::type_id);
-    let mixins = m
-        .categories
-        .iter()
-        .filter(|c| c.class == Some(CategoryClass::Mixin))
-        .map(CategoryRendering::type_id)
-        .collect();
-    kind_and_mixins(&mut o, kind, mixins);
+    entity_categories(&mut o, m);
     o.insert("attributes".into(), attributes(&m.attributes)?);
     if let Some(id) = string_attr(&m.attributes, CORE_ID) {
         o.insert("id".into(), id);
@@ -468,15 +466,7 @@ impl Parser<'_> {
     /// # Errors
     /// Malformed JSON, a wrong shape, a limit, a strict-mode violation, a type mismatch.
     pub fn parse_json(&self, body: &str) -> Result<Parsed, Error> {
-        if body.len() > self.limits.max_body_bytes {
-            return Err(at(
-                ErrorKind::BodyTooLarge {
-                    limit: self.limits.max_body_bytes,
-                    actual: body.len(),
-                },
-                Position::START,
-            ));
-        }
+        self.check_body_size(body.len())?;
         let v: Value = serde_json::from_str(body).map_err(|e| {
             let p = Position::new(Position::START.offset, e.line().max(1), e.column().max(1));
             at(ErrorKind::Json(json_message(&e)), p)

@@ -64,6 +64,21 @@ pub struct Parser<'m> {
 }
 
 impl<'m> Parser<'m> {
+    /// [`Limits::max_body_bytes`](crate::Limits::max_body_bytes), checked before any parse
+    /// of a whole body (text/plain, JSON).
+    pub(crate) fn check_body_size(&self, len: usize) -> Result<(), Error> {
+        if len > self.limits.max_body_bytes {
+            return Err(at(
+                ErrorKind::BodyTooLarge {
+                    limit: self.limits.max_body_bytes,
+                    actual: len,
+                },
+                Position::START,
+            ));
+        }
+        Ok(())
+    }
+
     /// A parser in `mode` with the default limits and no model (values keep the type their
     /// syntax gives them).
     #[must_use]
@@ -102,15 +117,7 @@ impl<'m> Parser<'m> {
     /// The first syntax error, limit, strict-mode violation or type mismatch, with its
     /// position.
     pub fn parse_plain(&self, body: &str) -> Result<Parsed, Error> {
-        if body.len() > self.limits.max_body_bytes {
-            return Err(at(
-                ErrorKind::BodyTooLarge {
-                    limit: self.limits.max_body_bytes,
-                    actual: body.len(),
-                },
-                Position::START,
-            ));
-        }
+        self.check_body_size(body.len())?;
         let mut state = State::new(self);
         let mut offset = 0;
         for (line_no, raw) in (1..).zip(body.split_inclusive('\n')) {
