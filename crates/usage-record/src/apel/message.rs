@@ -5,7 +5,7 @@ use super::record::{BenchmarkChoice, Record};
 use super::schema::{Field, Kind, RecordType};
 use super::value::{
     Benchmarks, PyInt, TimeError, Value, apel_datetime, is_null, is_py_space, py_float, py_int,
-    py_strip, split_entry, strict_datetime,
+    py_lower_eq, py_strip, split_entry, strict_datetime,
 };
 use crate::finding::{Code, Finding, Severity};
 use fedcloud_core::{Clock, Position, UtcTime};
@@ -713,6 +713,11 @@ enum Slt {
 
 const VALID_UNITS: [&str; 3] = ["si2k", "hepspec", "hepscore23"];
 
+/// apel's `unit.lower() in VALID_UNITS`.
+fn valid_unit(unit: &str) -> bool {
+    VALID_UNITS.iter().any(|u| py_lower_eq(unit, u))
+}
+
 pub(super) struct RecordBuilder<'a, 'o> {
     text: &'a str,
     record_type: RecordType,
@@ -1395,16 +1400,20 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         if self.failed("ServiceLevel") || self.failed("ServiceLevelType") {
             return;
         }
-        let slt = self.record.text("ServiceLevelType").map(str::to_owned);
+        // Only an invalid unit is copied out of the record (for its finding).
+        let slt = self
+            .record
+            .text("ServiceLevelType")
+            .map(|t| (!valid_unit(t)).then(|| t.to_owned()));
         let sl = self.record.float("ServiceLevel");
-        let at = self.at("ServiceLevel");
+        let at = |b: &Self| b.at("ServiceLevel");
         match (slt, sl) {
             (None, None) => {
                 // A CAR record is checked once: apel stores 'custom' / 1 and keeps it.
                 if self.apel() && !self.xml {
                     let f = Finding::new(
                         Some(self.index),
-                        at,
+                        at(self),
                         Some("ServiceLevel"),
                         Code::BenchmarkIncomplete,
                         Severity::Error,
@@ -1417,18 +1426,19 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 // strict: reported as missing mandatory fields already.
             }
             (Some(_), None) | (None, Some(_)) => self.error(
-                at,
+                at(self),
                 Some("ServiceLevel"),
                 Code::BenchmarkIncomplete,
                 "ServiceLevelType and ServiceLevel must be given together".into(),
                 "Unit but not value supplied for ScalingFactor.".into(),
             ),
-            (Some(t), Some(_)) => self.check_unit(&t),
+            (Some(Some(invalid)), Some(_)) => self.check_unit(&invalid),
+            (Some(None), Some(_)) => {}
         }
     }
 
     fn check_unit(&mut self, unit: &str) {
-        if !VALID_UNITS.contains(&unit.to_ascii_lowercase().as_str()) {
+        if !valid_unit(unit) {
             let at = self.at("ServiceLevelType");
             self.error(
                 at,
@@ -1445,12 +1455,13 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             return;
         }
         let has_sl = self.record.get("ServiceLevel").is_some();
-        let at = self.at("ServiceLevel");
-        match (self.slt.clone(), has_sl) {
+        // Positions are resolved only for a finding; `finish` resets `slt` after the checks.
+        let at = |b: &Self| b.at("ServiceLevel");
+        match (std::mem::replace(&mut self.slt, Slt::Absent), has_sl) {
             (Slt::Absent, false) => {
                 if self.apel() {
                     self.crash(
-                        at,
+                        at(self),
                         "ServiceLevel",
                         "KeyError: 'ServiceLevelType'",
                         Code::MissingField,
@@ -1477,7 +1488,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 }
             }
             (Slt::Explicit(_), false) => self.error(
-                at,
+                at(self),
                 Some("ServiceLevel"),
                 Code::BenchmarkIncomplete,
                 "ServiceLevelType without a ServiceLevel dictionary".into(),

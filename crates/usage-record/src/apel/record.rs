@@ -294,7 +294,7 @@ impl BenchmarkChoice {
     pub(crate) fn note(&mut self, name: &str, value: f64) {
         if let Some(i) = Self::NAMES
             .iter()
-            .position(|n| name.eq_ignore_ascii_case(n))
+            .position(|n| super::value::py_lower_eq(name, n))
             && let Some(slot) = self.last.get_mut(i)
         {
             *slot = Some(value);

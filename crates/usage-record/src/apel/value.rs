@@ -137,11 +137,14 @@ impl fmt::Display for Benchmarks<'_> {
 /// One `name: value` item of a dictionary, as apel's `_clean_up_dict` reads it; the error is
 /// apel's text.
 pub(crate) fn split_entry(item: &str) -> Result<(&str, f64), String> {
-    let mut parts = item.split(':');
-    let (Some(k), Some(v)) = (parts.next(), parts.next()) else {
+    let Some(colon) = memchr::memchr(b':', item.as_bytes()) else {
         return Err("not enough values to unpack (expected 2, got 1)".into());
     };
-    if parts.next().is_some() {
+    let (k, v) = (
+        item.get(..colon).unwrap_or_default(),
+        item.get(colon + 1..).unwrap_or_default(),
+    );
+    if memchr::memchr(b':', v.as_bytes()).is_some() {
         return Err("too many values to unpack (expected 2)".into());
     }
     let (k, v) = (py_strip(k), py_strip(v));
@@ -202,6 +205,16 @@ pub(crate) fn py_strip(s: &str) -> &str {
     }
 }
 
+/// Python's `s.lower() == word` for a lower-case ASCII `word`: ASCII case folding, and the
+/// Unicode lower-casing only for non-ASCII input (the Kelvin sign lower-cases to `k`).
+pub(crate) fn py_lower_eq(s: &str, word: &str) -> bool {
+    if s.is_ascii() {
+        s.eq_ignore_ascii_case(word)
+    } else {
+        s.to_lowercase() == word
+    }
+}
+
 /// apel's NULL spellings: `none`, `null` or empty, in any case.
 pub(crate) fn is_null(s: &str) -> bool {
     s.is_empty()
@@ -251,9 +264,9 @@ pub(crate) fn py_int(s: &str, underscores: bool) -> Option<PyInt> {
 /// underscores between digits, or `inf`, `infinity`, `nan` in any case, with a sign.
 pub(crate) fn py_float(s: &str, underscores: bool) -> Option<f64> {
     let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let lower = unsigned.to_ascii_lowercase();
-    if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
-        let v = if lower == "nan" {
+    let special = |word: &str| unsigned.eq_ignore_ascii_case(word);
+    if special("inf") || special("infinity") || special("nan") {
+        let v = if special("nan") {
             f64::NAN
         } else {
             f64::INFINITY
@@ -262,13 +275,17 @@ pub(crate) fn py_float(s: &str, underscores: bool) -> Option<f64> {
     }
     let b = unsigned.as_bytes();
     let mut i = 0;
-    let digits = |i: &mut usize| -> Option<usize> {
+    let mut saw_underscore = false;
+    let mut digits = |i: &mut usize| -> Option<usize> {
         let start = *i;
         let mut prev_digit = false;
         while let Some(&c) = b.get(*i) {
             match c {
                 b'0'..=b'9' => prev_digit = true,
-                b'_' if underscores && prev_digit => prev_digit = false,
+                b'_' if underscores && prev_digit => {
+                    prev_digit = false;
+                    saw_underscore = true;
+                }
                 _ => break,
             }
             *i += 1;
@@ -302,7 +319,7 @@ pub(crate) fn py_float(s: &str, underscores: bool) -> Option<f64> {
     if i != b.len() {
         return None;
     }
-    if s.contains('_') {
+    if saw_underscore {
         s.replace('_', "").parse::<f64>().ok()
     } else {
         s.parse::<f64>().ok()
@@ -707,6 +724,25 @@ pub(crate) fn py_repr(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn python_lower_equality() {
+        assert!(py_lower_eq("HEPSPEC", "hepspec"));
+        assert!(py_lower_eq("HepScore23", "hepscore23"));
+        // Python lower-cases the Kelvin sign to 'k'.
+        assert!(py_lower_eq("SI2\u{212A}", "si2k"));
+        assert!(!py_lower_eq("hepspec ", "hepspec"));
+        assert!(!py_lower_eq("h\u{e9}pspec", "hepspec"));
+    }
+
+    #[test]
+    fn python_float_without_allocation_paths() {
+        assert_eq!(py_float("1_0.5", true), Some(10.5));
+        assert_eq!(py_float("1_0.5", false), None);
+        assert_eq!(py_float("-InFiNiTy", true), Some(f64::NEG_INFINITY));
+        assert!(py_float("NaN", true).is_some_and(f64::is_nan));
+        assert_eq!(py_float("in", true), None);
+    }
 
     #[test]
     fn python_int() {
