@@ -127,10 +127,21 @@ impl Fqan {
     pub fn parse_with(s: &str, syntax: FqanSyntax, limits: &TextLimits) -> Result<Self, Error> {
         let raw = parse_parts(s, syntax, limits, false)?;
         Ok(Fqan {
-            group: raw.group,
-            role: raw.role.filter(|r| !is_null(r, syntax)),
-            capability: raw.capability.filter(|c| !is_null(c, syntax)),
+            group: raw.group.to_owned(),
+            role: raw.role.filter(|r| !is_null(r, syntax)).map(str::to_owned),
+            capability: raw
+                .capability
+                .filter(|c| !is_null(c, syntax))
+                .map(str::to_owned),
         })
+    }
+
+    /// Checks an FQAN as [`Fqan::parse_with`] does, without building it (no allocation).
+    ///
+    /// # Errors
+    /// The same errors as [`Fqan::parse_with`].
+    pub fn check(s: &str, syntax: FqanSyntax, limits: &TextLimits) -> Result<(), Error> {
+        parse_parts(s, syntax, limits, false).map(|_| ())
     }
 
     /// Builds an FQAN from a VO name alone (`/vo`).
@@ -229,14 +240,20 @@ impl FqanPattern {
     pub fn parse_with(s: &str, syntax: FqanSyntax, limits: &TextLimits) -> Result<Self, Error> {
         let raw = parse_parts(s, syntax, limits, true)?;
         let (group, subgroups) = match raw.group.strip_suffix("/*") {
-            Some(prefix) => (prefix.to_owned(), true),
+            Some(prefix) => (prefix, true),
             None => (raw.group, false),
         };
         Ok(FqanPattern {
-            group,
+            group: group.to_owned(),
             subgroups,
-            role: Qualifier::from_value(raw.role.filter(|r| !is_null(r, syntax))),
-            capability: Qualifier::from_value(raw.capability.filter(|c| !is_null(c, syntax))),
+            role: Qualifier::from_value(
+                raw.role.filter(|r| !is_null(r, syntax)).map(str::to_owned),
+            ),
+            capability: Qualifier::from_value(
+                raw.capability
+                    .filter(|c| !is_null(c, syntax))
+                    .map(str::to_owned),
+            ),
         })
     }
 
@@ -290,10 +307,12 @@ fn is_null(value: &str, syntax: FqanSyntax) -> bool {
     }
 }
 
-struct RawFqan {
-    group: String,
-    role: Option<String>,
-    capability: Option<String>,
+/// The parts of an FQAN as slices of the input: the group is always a prefix of it (the
+/// qualifiers can only follow the last group name).
+struct RawFqan<'a> {
+    group: &'a str,
+    role: Option<&'a str>,
+    capability: Option<&'a str>,
 }
 
 fn keyword_value<'a>(component: &'a str, keyword: &str, syntax: FqanSyntax) -> Option<&'a str> {
@@ -322,34 +341,34 @@ fn check_name(
     if wildcard_ok && name == "*" {
         return Ok(());
     }
-    for (i, c) in name.char_indices() {
-        let ok = c.is_ascii_alphanumeric()
-            || c == '_'
-            || (syntax == FqanSyntax::Lenient && (c == '.' || c == '-'));
-        if !ok {
-            return Err(Error::at(
-                ErrorKind::FqanBadCharacter(c),
-                input.as_bytes(),
-                start + i,
-            ));
-        }
+    let lenient = syntax == FqanSyntax::Lenient;
+    let bad = name.bytes().position(|b| {
+        !(b.is_ascii_alphanumeric() || b == b'_' || (lenient && (b == b'.' || b == b'-')))
+    });
+    // Every byte before the first bad one is ASCII, so `i` starts a character.
+    match bad.and_then(|i| Some((i, name.get(i..)?.chars().next()?))) {
+        Some((i, c)) => Err(Error::at(
+            ErrorKind::FqanBadCharacter(c),
+            input.as_bytes(),
+            start + i,
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
-fn parse_parts(
-    s: &str,
+fn parse_parts<'a>(
+    s: &'a str,
     syntax: FqanSyntax,
     limits: &TextLimits,
     pattern: bool,
-) -> Result<RawFqan, Error> {
+) -> Result<RawFqan<'a>, Error> {
     limits.check_len(s)?;
     let Some(body) = s.strip_prefix('/') else {
         return Err(Error::at(ErrorKind::FqanMissingVo, s.as_bytes(), 0));
     };
-    let mut group = String::with_capacity(s.len());
-    let mut role: Option<String> = None;
-    let mut capability: Option<String> = None;
+    let mut group_end = 0;
+    let mut role: Option<&str> = None;
+    let mut capability: Option<&str> = None;
     let mut wildcard_at: Option<usize> = None;
     let mut offset = 1;
     for (index, component) in body.split('/').enumerate() {
@@ -373,7 +392,7 @@ fn parse_parts(
                 ));
             }
             check_name(s, offset + 5, value, syntax, pattern)?;
-            role = Some(value.to_owned());
+            role = Some(value);
         } else if let Some(value) = keyword_value(component, "Capability=", syntax) {
             if index == 0 {
                 return Err(Error::at(ErrorKind::FqanMissingVo, s.as_bytes(), offset));
@@ -386,7 +405,7 @@ fn parse_parts(
                 ));
             }
             check_name(s, offset + 11, value, syntax, pattern)?;
-            capability = Some(value.to_owned());
+            capability = Some(value);
         } else {
             if role.is_some() || capability.is_some() {
                 return Err(Error::at(
@@ -409,13 +428,12 @@ fn parse_parts(
             if component == "*" {
                 wildcard_at = Some(offset);
             }
-            group.push('/');
-            group.push_str(component);
+            group_end = offset + component.len();
         }
         offset += component.len() + 1;
     }
     Ok(RawFqan {
-        group,
+        group: s.get(..group_end).unwrap_or_default(),
         role,
         capability,
     })

@@ -851,7 +851,27 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                     .into(),
             );
         }
-        let Some(colon) = memchr::memchr(b':', line.text.as_bytes()) else {
+        // Producers write fields in the same order record after record: the line most likely
+        // starts with the name of the field that followed the previous one last time. When it
+        // does and a ':' follows the name, that is the line's first ':' (names have none) and
+        // the key needs no stripping: no search and no table look-up.
+        let guess = self.next_guess.get(self.prev).copied().unwrap_or(u8::MAX);
+        let expected = self
+            .record_type
+            .fields()
+            .get(usize::from(guess))
+            .map_or("", |f| f.name);
+        let bytes = line.text.as_bytes();
+        let fast = !expected.is_empty()
+            && bytes.get(expected.len()) == Some(&b':')
+            && bytes
+                .get(..expected.len())
+                .is_some_and(|k| super::schema::same_bytes(k, expected.as_bytes()));
+        let colon = if fast {
+            expected.len()
+        } else if let Some(colon) = memchr::memchr(b':', bytes) {
+            colon
+        } else {
             let lead = line.text.len() - line.text.trim_start_matches(is_py_space).len();
             self.error(
                 line.at(lead),
@@ -865,21 +885,13 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         };
         let raw_key = line.text.get(..colon).unwrap_or_default();
         let raw_value = line.text.get(colon + 1..).unwrap_or_default();
-        let key = strip_key(raw_key);
+        let key = if fast { raw_key } else { strip_key(raw_key) };
         let value = strip_value(raw_value);
         // `key` and `value` are slices of the line: their offsets come from the pointers.
         let offset_in_line = |part: &str| part.as_ptr() as usize - line.text.as_ptr() as usize;
         let key_mark = line.mark(offset_in_line(key));
         let value_mark = line.mark(offset_in_line(value));
-        // Producers write fields in the same order record after record: try the field that
-        // followed the previous one last time before the table look-up.
-        let guess = self.next_guess.get(self.prev).copied().unwrap_or(u8::MAX);
-        let guessed = self
-            .record_type
-            .fields()
-            .get(usize::from(guess))
-            .is_some_and(|f| super::schema::same(f.name, key));
-        let found = if guessed {
+        let found = if fast || (!expected.is_empty() && super::schema::same(expected, key)) {
             Some(usize::from(guess))
         } else {
             self.record_type.field_index(key)
@@ -1544,7 +1556,15 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
     }
 
     fn check_fqan(&mut self) {
-        if let Some(Err(e)) = self.record.primary_fqan() {
+        // As `Record::primary_fqan`, checked without building the FQAN.
+        let checked = self.record.first_fqan().map(|first| {
+            fedcloud_core::Fqan::check(
+                first,
+                fedcloud_core::FqanSyntax::Lenient,
+                &fedcloud_core::TextLimits::default(),
+            )
+        });
+        if let Some(Err(e)) = checked {
             let at = self.at("FQAN");
             let fqan = self.record.text("FQAN").unwrap_or_default().to_owned();
             self.push(

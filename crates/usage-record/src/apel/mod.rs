@@ -259,6 +259,67 @@ mod tests {
         );
     }
 
+    /// The parser guesses each line's field from the order of the record before it; lines
+    /// that break the order, an empty key, a key with spaces or a name that only starts like
+    /// the guessed one must still be read as written.
+    #[test]
+    fn field_order_guess_never_stands_in_for_the_key() {
+        let clock = FixedClock(UtcTime::UNIX_EPOCH);
+        let apel = Options::new(Profile::Apel, &clock);
+        let text = "APEL-sync-message: v0.1\n\
+            Site: a\nSubmitHost: h1\nNumberOfJobs: 1\nMonth: 1\nYear: 2020\n%%\n\
+            Site: b\nSubmitHost: h2\nNumberOfJobs: 2\nMonth: 2\nYear: 2020\n%%\n\
+            SubmitHost: h3\nSite: c\nYear: 2020\nMonth: 3\nNumberOfJobs: 3\n%%\n\
+            Site : d\n: e\nSubmitHostX: f\nSubmitHost:h4\nNumberOfJobs: 4\nMonth: 4\nYear: 2020\n%%\n";
+        let m = parse_message(text.as_bytes(), &apel);
+        let got: Vec<_> = m
+            .records
+            .iter()
+            .map(|e| {
+                (
+                    e.record.text("Site").map(str::to_owned),
+                    e.record.text("SubmitHost").map(str::to_owned),
+                    e.record.int("NumberOfJobs"),
+                    e.record.int("Month"),
+                )
+            })
+            .collect();
+        let row = |site: &str, host: &str, n: i64| {
+            (
+                Some(site.to_owned()),
+                Some(host.to_owned()),
+                Some(n),
+                Some(n),
+            )
+        };
+        assert_eq!(
+            got,
+            vec![
+                row("a", "h1", 1),
+                row("b", "h2", 2),
+                row("c", "h3", 3),
+                row("d", "h4", 4)
+            ]
+        );
+        let last: Vec<_> = m
+            .findings
+            .iter()
+            .filter(|f| f.record == Some(3))
+            .map(|f| (f.code, f.field.clone(), f.position.line))
+            .collect();
+        assert_eq!(
+            last,
+            vec![
+                (crate::Code::UnknownField, Some(String::new()), 21),
+                (
+                    crate::Code::UnknownField,
+                    Some("SubmitHostX".to_owned()),
+                    22
+                ),
+            ]
+        );
+    }
+
     #[test]
     fn hostile_inputs() {
         let clock = FixedClock(UtcTime::UNIX_EPOCH);

@@ -190,9 +190,13 @@ impl<'a> Record<'a> {
     /// parse.
     #[must_use]
     pub fn primary_fqan(&self) -> Option<Result<Fqan, fedcloud_core::Error>> {
+        self.first_fqan().map(Fqan::parse_lenient)
+    }
+
+    /// The first of the `;`-separated FQANs of the `FQAN` field (the one apel uses).
+    pub(crate) fn first_fqan(&self) -> Option<&str> {
         let text = self.text("FQAN")?;
-        let first = text.split(';').next().unwrap_or(text);
-        Some(Fqan::parse_lenient(first))
+        Some(text.split(';').next().unwrap_or(text))
     }
 
     /// VO, VOGroup and VORole as apel derives them: for a cloud record always from the FQAN

@@ -276,7 +276,23 @@ const TABLE_SIZE: usize = 128;
 
 /// Byte equality of two short names, in line (a call to `memcmp` costs more than the compare).
 pub(crate) fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`same`] on bytes.
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    // Eight bytes at a time, then the tail.
+    let word = |c: &[u8]| u64::from_ne_bytes(<[u8; 8]>::try_from(c).unwrap_or_default());
+    let (mut wa, mut wb) = (a.chunks_exact(8), b.chunks_exact(8));
+    (&mut wa).zip(&mut wb).all(|(x, y)| word(x) == word(y))
+        && wa
+            .remainder()
+            .iter()
+            .zip(wb.remainder())
+            .all(|(x, y)| x == y)
 }
 
 /// A cheap hash of a key: its length and three of its bytes.

@@ -229,35 +229,41 @@ pub(crate) enum PyInt {
 }
 
 pub(crate) fn py_int(s: &str, underscores: bool) -> Option<PyInt> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (negative, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, s.get(1..).unwrap_or_default()),
+        Some(b'+') => (false, s.get(1..).unwrap_or_default()),
+        _ => (false, s),
+    };
     let bytes = digits.as_bytes();
-    if bytes.is_empty() || !bytes.first().is_some_and(u8::is_ascii_digit) {
+    if !bytes.first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
+    // One pass checks the syntax and accumulates the value (negatively, so that i64::MIN fits);
+    // `None` once it no longer fits 64 bits.
+    let mut value: Option<i64> = Some(0);
     let mut prev_digit = false;
-    let mut saw_underscore = false;
     for &b in bytes {
         match b {
-            b'0'..=b'9' => prev_digit = true,
-            b'_' if underscores && prev_digit => {
-                prev_digit = false;
-                saw_underscore = true;
+            b'0'..=b'9' => {
+                prev_digit = true;
+                let d = i64::from(b - b'0');
+                value = value
+                    .and_then(|v| v.checked_mul(10))
+                    .and_then(|v| v.checked_sub(d));
             }
+            b'_' if underscores && prev_digit => prev_digit = false,
             _ => return None,
         }
     }
     if !prev_digit {
         return None;
     }
-    let cleaned: Cow<'_, str> = if saw_underscore {
-        Cow::Owned(s.replace('_', ""))
+    let value = if negative {
+        value
     } else {
-        Cow::Borrowed(s)
+        value.and_then(i64::checked_neg)
     };
-    Some(match cleaned.parse::<i64>() {
-        Ok(v) => PyInt::Small(v),
-        Err(_) => PyInt::Big,
-    })
+    Some(value.map_or(PyInt::Big, PyInt::Small))
 }
 
 /// A float as Python's `float()` reads it (ASCII): decimal literals with optional exponent and
@@ -769,6 +775,42 @@ mod tests {
             py_int("99999999999999999999999", true),
             Some(PyInt::Big)
         ));
+        // The 64-bit edges, both ways.
+        for v in [i64::MAX, i64::MIN, 0, -1, 1] {
+            assert!(
+                matches!(py_int(&v.to_string(), true), Some(PyInt::Small(x)) if x == v),
+                "{v}"
+            );
+        }
+        for s in [
+            "9223372036854775808",
+            "-9223372036854775809",
+            "-0_9223372036854775809",
+        ] {
+            assert!(matches!(py_int(s, true), Some(PyInt::Big)), "{s}");
+        }
+        assert!(matches!(py_int("-0", true), Some(PyInt::Small(0))));
+        assert!(matches!(py_int("0_0_7", true), Some(PyInt::Small(7))));
+    }
+
+    proptest::proptest! {
+        /// Every i64, written with or without a plus sign and underscores, reads back.
+        #[test]
+        fn python_int_reads_every_i64(v: i64, plus: bool, split: usize) {
+            let digits = v.unsigned_abs().to_string();
+            let cut = split % digits.len();
+            let body = if cut == 0 {
+                digits.clone()
+            } else {
+                format!("{}_{}", &digits[..cut], &digits[cut..])
+            };
+            let sign = if v < 0 { "-" } else if plus { "+" } else { "" };
+            let text = format!("{sign}{body}");
+            proptest::prop_assert!(
+                matches!(py_int(&text, true), Some(PyInt::Small(x)) if x == v),
+                "{}", text
+            );
+        }
     }
 
     #[test]
