@@ -592,6 +592,11 @@ mod tests {
                 (kind, *offset),
                 "{input}"
             );
+            assert_eq!(
+                Fqan::check(input, *syntax, &TextLimits::default()),
+                Err(err),
+                "{input}"
+            );
         }
     }
 
@@ -709,7 +714,12 @@ mod tests {
 
         #[test]
         fn never_panics(s in "\\PC{0,40}") {
-            let _ = Fqan::parse_lenient(&s);
+            let parsed = Fqan::parse_lenient(&s);
+            // The allocation-free check agrees with the parser on every input.
+            prop_assert_eq!(
+                Fqan::check(&s, FqanSyntax::Lenient, &TextLimits::default()),
+                parsed.map(|_| ())
+            );
             let _ = FqanPattern::parse(&s);
         }
     }
