@@ -585,9 +585,24 @@ pub(crate) fn strip_braces(value: &str) -> &str {
     value.get(start..end).unwrap_or_default()
 }
 
+/// `text.split(',')` with the `memchr` search (dictionaries are read on every v0.4 record).
+fn split_commas(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    memchr::memchr_iter(b',', text.as_bytes())
+        .map(Some)
+        .chain(std::iter::once(None))
+        .map(move |comma| {
+            let end = comma.unwrap_or(text.len());
+            let item = text.get(from..end).unwrap_or_default();
+            from = end + 1;
+            item
+        })
+}
+
 /// The name part of a dictionary item (`name: value`).
 fn dict_key(item: &str) -> &str {
-    py_strip(item.split(':').next().unwrap_or_default())
+    let end = memchr::memchr(b':', item.as_bytes()).unwrap_or(item.len());
+    py_strip(item.get(..end).unwrap_or_default())
 }
 
 /// `py_strip` for a key, with the common case (a letter first, no space before the colon) fast.
@@ -1194,15 +1209,14 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let mut choice = BenchmarkChoice::default();
         // Validate without collecting: dictionaries hold one to three entries, so the duplicate
         // check compares each key with the keys of the items before it.
-        for (n, item) in inner.split(',').enumerate() {
+        for (n, item) in split_commas(inner).enumerate() {
             match split_entry(item) {
                 Err(p) => {
                     problem = Some(p);
                     break;
                 }
                 Ok((k, x)) => {
-                    if inner
-                        .split(',')
+                    if split_commas(inner)
                         .take(n)
                         .any(|earlier| dict_key(earlier) == k)
                     {

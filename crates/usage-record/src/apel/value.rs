@@ -205,13 +205,14 @@ pub(crate) fn py_strip(s: &str) -> &str {
     }
 }
 
-/// Python's `s.lower() == word` for a lower-case ASCII `word`: ASCII case folding, and the
-/// Unicode lower-casing only for non-ASCII input (the Kelvin sign lower-cases to `k`).
+/// Python's `s.lower() == word` for a lower-case ASCII `word`. The only non-ASCII character
+/// whose lower case is ASCII is the Kelvin sign (three bytes, lower-cased to `k`): a string of
+/// the word's length matches by ASCII case folding, a longer one only through that sign.
 pub(crate) fn py_lower_eq(s: &str, word: &str) -> bool {
-    if s.is_ascii() {
+    if s.len() == word.len() {
         s.eq_ignore_ascii_case(word)
     } else {
-        s.to_lowercase() == word
+        s.len() > word.len() && s.contains('\u{212A}') && s.to_lowercase() == word
     }
 }
 
