@@ -377,6 +377,18 @@ impl Compiled {
             .collect();
         namespaces.sort_unstable();
         namespaces.dedup();
+        // One pointer per namespace name, so that `same_ns` rarely needs to compare bytes.
+        let canonical = |ns: &mut &'static str| {
+            if let Some(n) = namespaces.iter().find(|n| **n == *ns) {
+                *ns = n;
+            }
+        };
+        for e in &mut c.elems {
+            canonical(&mut e.name.ns);
+            for a in &mut e.attrs {
+                canonical(&mut a.name.ns);
+            }
+        }
         c.namespaces = namespaces;
         Ok(c)
     }
@@ -600,12 +612,13 @@ pub(crate) struct Outcome {
 }
 
 /// One open element during validation.
-struct Frame {
+struct Frame<'i> {
     elem: usize,
     state: State,
     /// A content-model error was reported: later children are only type-checked.
     broken: bool,
-    text: String,
+    /// The element's text: borrowed from the input while it is one piece.
+    text: Cow<'i, str>,
     /// Non-white-space text was already reported for this element.
     text_reported: bool,
     offset: usize,
@@ -617,12 +630,12 @@ struct Run<'s, 'i> {
     input: &'i [u8],
     index: Option<LineIndex>,
     out: Outcome,
-    frames: Vec<Frame>,
+    frames: Vec<Frame<'i>>,
     /// Depth of a subtree being skipped (0 = not skipping).
     skip: usize,
 }
 
-impl Run<'_, '_> {
+impl<'i> Run<'_, 'i> {
     fn finding(&mut self, record: Option<usize>, offset: usize, field: &str, message: String) {
         let index = self.index.get_or_insert_with(|| LineIndex::new(self.input));
         let position = index.position(self.input, offset);
@@ -718,7 +731,7 @@ impl Run<'_, '_> {
             elem: idx,
             state: State::Start,
             broken: false,
-            text: String::new(),
+            text: Cow::Borrowed(""),
             text_reported: false,
             offset,
             record,
@@ -730,7 +743,7 @@ impl Run<'_, '_> {
             .by_local
             .get(local)?
             .iter()
-            .find(|(n, _)| *n == ns)
+            .find(|(n, _)| same_ns(n, ns))
             .map(|(_, i)| *i)
     }
 
@@ -743,7 +756,7 @@ impl Run<'_, '_> {
         auto.syms.iter().find_map(|s| match s {
             Sym::Element(i) => self
                 .elem(*i)
-                .filter(|e| e.name.ns == ns && e.name.local == local)
+                .filter(|e| e.name.local == local && same_ns(e.name.ns, ns))
                 .map(|_| *i),
             Sym::Any(_) => None,
         })
@@ -786,7 +799,7 @@ impl Run<'_, '_> {
                 Some(Sym::Element(i)) => schema
                     .elems
                     .get(*i)
-                    .is_some_and(|e| e.name.ns == ns && e.name.local == local),
+                    .is_some_and(|e| e.name.local == local && same_ns(e.name.ns, ns)),
                 Some(Sym::Any(w)) => match w.other_than {
                     None => true,
                     Some(tns) => !ns.is_empty() && ns != tns,
@@ -860,7 +873,7 @@ impl Run<'_, '_> {
                 .attrs
                 .iter()
                 .enumerate()
-                .find(|(_, a)| a.name.ns == ans && a.name.local == alocal);
+                .find(|(_, a)| a.name.local == alocal && same_ns(a.name.ns, ans));
             match found {
                 None => self.finding(
                     record,
@@ -897,7 +910,7 @@ impl Run<'_, '_> {
         }
     }
 
-    fn text(&mut self, content: &str, offset: usize) {
+    fn text(&mut self, content: Cow<'i, str>, offset: usize) {
         if self.skip > 0 {
             return;
         }
@@ -909,7 +922,13 @@ impl Run<'_, '_> {
             return;
         };
         match &elem.content {
-            CContent::Simple(_) => top.text.push_str(content),
+            CContent::Simple(_) => {
+                if top.text.is_empty() {
+                    top.text = content;
+                } else {
+                    top.text.to_mut().push_str(&content);
+                }
+            }
             CContent::Elements { mixed: true, .. } => {}
             CContent::Elements { mixed: false, .. } | CContent::Empty => {
                 if !top.text_reported && !content.chars().all(is_xml_space) {
@@ -1054,9 +1073,10 @@ pub(crate) fn validate(
                 ));
             }
         };
-        let ns: Cow<'static, str> = match resolved {
-            ResolveResult::Bound(n) => schema.intern(n.as_ref()),
-            ResolveResult::Unbound => Cow::Borrowed(""),
+        // Interned only for start tags (an end tag's name was matched with its start tag's).
+        let ns: Option<&str> = match resolved {
+            ResolveResult::Bound(n) => Some(n.into_inner()),
+            ResolveResult::Unbound => None,
             ResolveResult::Unknown(p) => {
                 return fail(format!("unbound prefix {:?}", p), run);
             }
@@ -1066,6 +1086,7 @@ pub(crate) fn validate(
                 return fail("junk after the document element".into(), run);
             }
             Event::Start(ref e) | Event::Empty(ref e) => {
+                let ns = ns.map_or(Cow::Borrowed(""), |n| schema.intern(n));
                 let empty = matches!(event, Event::Empty(_));
                 let attrs = match read_attributes(&reader, schema, e) {
                     Ok(a) => a,
@@ -1094,13 +1115,18 @@ pub(crate) fn validate(
                 run.end();
             }
             Event::Text(t) => {
-                let content = t.xml10_content();
+                // Text without a carriage return needs no end-of-line normalisation: it is
+                // borrowed from the input as it stands.
+                let content = match in_input(text, t[..].as_bytes()) {
+                    Some(s) if memchr::memchr(b'\r', s.as_bytes()).is_none() => Cow::Borrowed(s),
+                    _ => Cow::Owned(t.xml10_content().into_owned()),
+                };
                 if depth == 0 {
                     if !content.chars().all(is_xml_space) {
                         return fail("character data outside the root element".into(), run);
                     }
                 } else {
-                    run.text(&content, before);
+                    run.text(content, before);
                 }
             }
             Event::GeneralRef(r) => {
@@ -1121,14 +1147,14 @@ pub(crate) fn validate(
                 if depth == 0 {
                     return fail("character data outside the root element".into(), run);
                 }
-                run.text(&c, before);
+                run.text(Cow::Owned(c), before);
             }
             Event::CData(c) => {
                 if depth == 0 {
                     return fail("character data outside the root element".into(), run);
                 }
-                let content = c.xml10_content();
-                run.text(&content, before);
+                let content = c.xml10_content().into_owned();
+                run.text(Cow::Owned(content), before);
             }
             Event::DocType(_) => {
                 return fail("document type declarations are not accepted".into(), run);
@@ -1158,6 +1184,21 @@ pub(crate) fn validate(
         ));
     }
     Ok(run.out)
+}
+
+/// Namespace names are equal. A document's namespace is interned to the schema's own string
+/// (`Compiled::intern`), so the same pointer usually settles it without comparing the
+/// (long, mostly equal) URIs byte by byte.
+fn same_ns(a: &str, b: &str) -> bool {
+    (std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()) || a == b
+}
+
+/// `part` as the slice of `text` it was read from, when it is one (quick-xml hands out
+/// slices of the input it was given).
+fn in_input<'i>(text: &'i str, part: &[u8]) -> Option<&'i str> {
+    let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    text.get(start..start.checked_add(part.len())?)
+        .filter(|s| s.as_ptr() == part.as_ptr())
 }
 
 /// An attribute: namespace, local name, normalised value.
@@ -1248,6 +1289,35 @@ mod tests {
             "{}",
             r.findings[1].message
         );
+    }
+
+    /// Simple content is borrowed from the input while it is one piece of text; pieces joined
+    /// by character references, CDATA sections and text with carriage returns take the other
+    /// path and must be judged the same way.
+    #[test]
+    fn simple_content_in_pieces() {
+        let with_status = |status: &str| {
+            ur(&REC.replace(
+                "<urf:Status>Completed</urf:Status>",
+                &format!(
+                    "<urf:Status>Completed</urf:Status><urf:Processors>{status}</urf:Processors>"
+                ),
+            ))
+        };
+        for (content, valid) in [
+            ("12", true),
+            ("1&#50;", true),
+            ("&#49;2", true),
+            ("1<![CDATA[2]]>", true),
+            ("\r\n 12\r\n", true),
+            ("1&#x20;2", false),
+            ("1\r\n2", false),
+            ("0", false),
+            ("<!-- c -->12", true),
+        ] {
+            let r = check(&with_status(content));
+            assert_eq!(r.is_valid(), valid, "{content:?}: {:?}", r.findings);
+        }
     }
 
     #[test]

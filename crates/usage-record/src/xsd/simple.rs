@@ -77,7 +77,9 @@ impl SimpleType {
                 self.base.name()
             ));
         }
+        // A value of at most `max` bytes has at most `max` characters.
         if let Some(max) = self.max_length
+            && v.len() > max
             && v.chars().count() > max
         {
             return Err(format!("'{v}' is longer than {max} characters"));
@@ -165,13 +167,10 @@ fn domain_name(v: &str) -> bool {
     if v.is_empty() {
         return true;
     }
-    let mut parts: Vec<&str> = v.split('.').collect();
     // A trailing dot ends the last repeated group with nothing after it: the optional final
     // label is absent.
-    if parts.last() == Some(&"") {
-        parts.pop();
-    }
-    !parts.is_empty() && parts.iter().all(|l| label(l))
+    let labels = v.strip_suffix('.').unwrap_or(v);
+    !labels.is_empty() && labels.split('.').all(label)
 }
 
 fn white_space(base: Builtin, raw: &str) -> Cow<'_, str> {
@@ -179,11 +178,14 @@ fn white_space(base: Builtin, raw: &str) -> Cow<'_, str> {
     match base {
         Builtin::String => Cow::Borrowed(raw),
         _ => {
+            // The white-space characters are ASCII, and no byte of a multi-byte UTF-8 sequence
+            // is: the checks run over bytes.
+            let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
             let trimmed = raw.trim_matches(is_ws);
             let mut prev_ws = false;
-            let needs_work = trimmed.chars().any(|c| {
-                let bad = is_ws(c) && (c != ' ' || prev_ws);
-                prev_ws = is_ws(c);
+            let needs_work = trimmed.bytes().any(|b| {
+                let bad = ws(b) && (b != b' ' || prev_ws);
+                prev_ws = ws(b);
                 bad
             });
             if !needs_work {
@@ -408,8 +410,10 @@ fn date_time(v: &str) -> bool {
     if frac.is_some_and(|f| !all_digits(f)) {
         return false;
     }
-    let parts: Vec<&str> = hms.split(':').collect();
-    let [h, mi, s] = parts.as_slice() else {
+    let mut parts = hms.split(':');
+    let (Some(h), Some(mi), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     if [h, mi, s].iter().any(|p| p.len() != 2 || !all_digits(p)) {
@@ -426,23 +430,28 @@ fn date_time(v: &str) -> bool {
 /// Base64 in the canonical alphabet, white space allowed between characters, length a multiple
 /// of four, padding only at the end (Part 2 §3.2.16).
 fn base64(v: &str) -> bool {
-    let chars: Vec<u8> = v.bytes().filter(|b| *b != b' ').collect();
-    if !chars.len().is_multiple_of(4) {
+    let chars = || v.bytes().filter(|b| *b != b' ');
+    if !chars().count().is_multiple_of(4) {
         return false;
     }
-    let pad = chars.iter().rev().take_while(|b| **b == b'=').count();
+    let pad = v
+        .bytes()
+        .rev()
+        .filter(|b| *b != b' ')
+        .take_while(|b| *b == b'=')
+        .count();
     if pad > 2 {
         return false;
     }
-    let body = chars.get(..chars.len() - pad).unwrap_or(&[]);
-    if !body
-        .iter()
-        .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+    let body_len = chars().count() - pad;
+    if !chars()
+        .take(body_len)
+        .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
     {
         return false;
     }
     // The last character before padding must leave the unused bits zero.
-    match (pad, body.last()) {
+    match (pad, chars().take(body_len).last().as_ref()) {
         (1, Some(c)) => b"AEIMQUYcgkosw048".contains(c),
         (2, Some(c)) => b"AQgw".contains(c),
         _ => true,
