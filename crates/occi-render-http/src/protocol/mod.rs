@@ -179,25 +179,42 @@ pub fn check_version(headers: &HeaderMap) -> Result<(), HttpError> {
 // ---- bodies ----------------------------------------------------------------------------------
 
 /// Reads the OCCI content of a request or response: from the header fields for text/occi,
-/// from the body otherwise.
+/// from the body otherwise. A request without `Content-Type` and without a body (the usual
+/// GET) also has its OCCI header fields read, because GFD.185 §3.4.1 has clients send
+/// filters in the text/occi rendering.
+///
+/// Header values are decoded as UTF-8 (what [`write_message`] writes), not only visible
+/// ASCII, so a non-ASCII title survives the round trip.
 ///
 /// # Errors
-/// 400 with the positioned parse error.
+/// 400 with the positioned parse error, or for a header value that is not UTF-8.
 pub fn read_message(
     parser: &Parser<'_>,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Parsed, HttpError> {
     let media = request_media_type(headers)?;
-    if media == MediaType::TextOcci {
-        let fields: Vec<(&str, &str)> = headers
-            .iter()
-            .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
-            .filter(|(n, _)| crate::text::header_of(n).is_some())
-            .collect();
-        return Ok(parser.parse_headers(canonical_names(&fields))?);
+    let blank = body.iter().all(u8::is_ascii_whitespace);
+    let in_fields = media == MediaType::TextOcci || (blank && !headers.contains_key(CONTENT_TYPE));
+    if in_fields {
+        let mut fields: Vec<(&str, &str)> = Vec::new();
+        for (n, v) in headers {
+            if crate::text::header_of(n.as_str()).is_none() {
+                continue;
+            }
+            let v = std::str::from_utf8(v.as_bytes()).map_err(|_| {
+                HttpError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("the {n} header field is not UTF-8"),
+                )
+            })?;
+            fields.push((n.as_str(), v));
+        }
+        if media == MediaType::TextOcci || !fields.is_empty() {
+            return Ok(parser.parse_headers(canonical_names(&fields))?);
+        }
     }
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if blank {
         return Ok(Parsed::default());
     }
     Ok(parser.parse(media, body)?)

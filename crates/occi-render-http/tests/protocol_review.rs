@@ -1,0 +1,185 @@
+//! One regression test per defect of the protocol review (numbered as in the review), each
+//! asserting the status, headers and body GFD.223 / GFD.185 prescribe.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use http::{HeaderValue, Method, Request, Response, StatusCode};
+use occi_model::{AttributeValue, Model, OcciVersion};
+use occi_render_http::protocol::{MemoryBackend, RouterOptions, handle, read_message};
+use occi_render_http::{Mode, Parser};
+
+const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
+const COMPUTE: &str = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\nX-OCCI-Attribute: occi.core.title=\"vm1\"\nX-OCCI-Attribute: occi.compute.cores=2\n";
+
+fn backend() -> MemoryBackend {
+    MemoryBackend::new(
+        Model::infrastructure(OcciVersion::V1_2)
+            .with_crtp()
+            .with_egi_extensions(),
+    )
+}
+
+fn request(method: Method, uri: &str, headers: &[(&str, &[u8])], body: &[u8]) -> Request<Vec<u8>> {
+    let mut r = Request::builder().method(method).uri(uri);
+    for (n, v) in headers {
+        r = r.header(*n, HeaderValue::from_bytes(v).unwrap());
+    }
+    r.body(body.to_vec()).unwrap()
+}
+
+fn call_with(
+    b: &mut MemoryBackend,
+    options: &RouterOptions,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &[u8])],
+    body: &str,
+) -> Response<Vec<u8>> {
+    let r = handle(b, &request(method, uri, headers, body.as_bytes()), options);
+    assert_eq!(
+        r.headers()["server"],
+        "OCCI/1.2",
+        "Server on every response"
+    );
+    r
+}
+
+fn call(
+    b: &mut MemoryBackend,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Response<Vec<u8>> {
+    let headers: Vec<(&str, &[u8])> = headers.iter().map(|(n, v)| (*n, v.as_bytes())).collect();
+    call_with(b, &RouterOptions::default(), method, uri, &headers, body)
+}
+
+fn text(r: &Response<Vec<u8>>) -> String {
+    String::from_utf8(r.body().clone()).unwrap()
+}
+
+fn create(b: &mut MemoryBackend, body: &str) -> String {
+    let r = call(b, Method::POST, "/compute/", &[], body);
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", text(&r));
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// What our own reader makes of a response (the client's path).
+fn read_back(r: &Response<Vec<u8>>) -> occi_render_http::Message {
+    read_message(&Parser::new(Mode::Strict12), r.headers(), r.body())
+        .unwrap()
+        .message
+}
+
+// ---- 1: header values are UTF-8, not only visible ASCII -------------------------------------
+
+#[test]
+fn item01_non_ascii_header_values_survive() {
+    let mut b = backend();
+    // A text/occi request with an accented title, in one comma-joined field.
+    let r = call_with(
+        &mut b,
+        &RouterOptions::default(),
+        Method::POST,
+        "/compute/",
+        &[
+            ("content-type", b"text/occi"),
+            (
+                "category",
+                format!("compute; scheme=\"{INFRA}\"; class=\"kind\"").as_bytes(),
+            ),
+            (
+                "x-occi-attribute",
+                "occi.core.title=\"Café Zürich\", occi.compute.cores=2".as_bytes(),
+            ),
+        ],
+        "",
+    );
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", text(&r));
+    let loc = r.headers()["location"].to_str().unwrap().to_owned();
+    let stored = &b.entities()[&loc];
+    assert_eq!(
+        stored.attribute("occi.core.title"),
+        Some(&AttributeValue::String("Café Zürich".into()))
+    );
+    assert_eq!(
+        stored.attribute("occi.compute.cores"),
+        Some(&AttributeValue::Integer(2))
+    );
+    // Our text/occi answer carries it in a header field, and our reader gets it back.
+    let r = call(&mut b, Method::GET, &loc, &[("accept", "text/occi")], "");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "text/occi");
+    assert_eq!(text(&r), "OK\n");
+    let m = read_back(&r);
+    assert_eq!(
+        m.attribute("occi.core.title"),
+        Some(&AttributeValue::String("Café Zürich".into()))
+    );
+    assert_eq!(
+        m.attribute("occi.compute.cores"),
+        Some(&AttributeValue::Integer(2))
+    );
+    // A header value that is not UTF-8 is a 400, not a silently dropped field.
+    let r = call_with(
+        &mut b,
+        &RouterOptions::default(),
+        Method::POST,
+        &loc,
+        &[
+            ("content-type", b"text/occi"),
+            ("x-occi-attribute", b"occi.core.title=\"caf\xe9\""),
+        ],
+        "",
+    );
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(text(&r), "the x-occi-attribute header field is not UTF-8\n");
+    assert_eq!(
+        b.entities()[&loc].attribute("occi.core.title"),
+        Some(&AttributeValue::String("Café Zürich".into()))
+    );
+}
+
+// ---- 2: filters in header fields of a GET without Content-Type ------------------------------
+
+#[test]
+fn item02_header_filters_without_content_type() {
+    let mut b = backend();
+    create(&mut b, COMPUTE);
+    let second = create(&mut b, &COMPUTE.replace("vm1", "vm2"));
+    // Collection filter by attribute, as header fields, no Content-Type, no body.
+    let r = call(
+        &mut b,
+        Method::GET,
+        "/compute/",
+        &[("x-occi-attribute", "occi.core.title=\"vm2\"")],
+        "",
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(text(&r), format!("X-OCCI-Location: {second}\n"));
+    // Query interface filter by category.
+    let r = call(
+        &mut b,
+        Method::GET,
+        "/-/",
+        &[(
+            "category",
+            &format!("network; scheme=\"{INFRA}\"; class=\"kind\""),
+        )],
+        "",
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    let m = read_back(&r);
+    assert_eq!(m.categories.len(), 1, "{}", text(&r));
+    assert_eq!(m.categories[0].term, "network");
+    assert_eq!(m.categories[0].location.as_deref(), Some("/network/"));
+    // Without filter fields, everything.
+    let r = call(&mut b, Method::GET, "/compute/", &[], "");
+    assert_eq!(text(&r).lines().count(), 2);
+}
