@@ -183,3 +183,66 @@ fn item02_header_filters_without_content_type() {
     let r = call(&mut b, Method::GET, "/compute/", &[], "");
     assert_eq!(text(&r).lines().count(), 2);
 }
+
+// ---- 3: a client-supplied occi.core.id is one path segment -----------------------------------
+
+#[test]
+fn item03_client_ids_become_one_path_segment() {
+    let mut b = backend();
+    let json = |id: &str| {
+        serde_json::json!({
+            "kind": format!("{INFRA}compute"),
+            "id": id,
+            "attributes": { "occi.core.title": "x" }
+        })
+        .to_string()
+    };
+    let ct = [("content-type", "application/occi+json")];
+    // Separators, white space, a query, a fragment and a newline are percent-encoded.
+    let r = call(
+        &mut b,
+        Method::POST,
+        "/compute/",
+        &ct,
+        &json("a,b c/d?e#f\n%"),
+    );
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", text(&r));
+    let odd = r.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(odd, "/compute/a%2Cb%20c%2Fd%3Fe%23f%0A%25");
+    let r = call(
+        &mut b,
+        Method::GET,
+        &odd,
+        &[("accept", "application/occi+json")],
+        "",
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_slice(r.body()).unwrap();
+    assert_eq!(v["id"], "a,b c/d?e#f\n%");
+    // A urn:uuid id stays readable.
+    let uuid = "urn:uuid:2d3bd62c-7a3c-4e0f-a1b4-0c7c2d0b5c11";
+    let r = call(&mut b, Method::POST, "/compute/", &ct, &json(uuid));
+    assert_eq!(r.headers()["location"], format!("/compute/{uuid}").as_str());
+    // The comma-joined text/occi listing splits back into the two locations.
+    let r = call(
+        &mut b,
+        Method::GET,
+        "/compute/",
+        &[("accept", "text/occi")],
+        "",
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut got = read_back(&r).locations;
+    got.sort();
+    assert_eq!(got, vec![odd.clone(), format!("/compute/{uuid}")]);
+    // Ids that cannot name a location are refused, and nothing is stored.
+    for id in ["", ".", ".."] {
+        let r = call(&mut b, Method::POST, "/compute/", &ct, &json(id));
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{id:?}");
+        assert_eq!(
+            text(&r),
+            format!("occi.core.id {id:?} cannot name a location\n")
+        );
+    }
+    assert_eq!(b.entities().len(), 2);
+}

@@ -3,13 +3,13 @@
 
 use super::{Backend, HttpError, Put};
 use crate::message::{CategoryRendering, Message};
-use ::http::StatusCode;
+use ::http::{HeaderValue, StatusCode};
 use occi_model::{AttributeValue, CategoryClass, CategoryId, Mixin, Model};
 use std::collections::BTreeMap;
 
 /// Entities kept in a map from location to [`Message`], over a [`Model`] to which user mixins
 /// are added. Locations of created entities are the kind's location followed by a counter
-/// (or the request's `occi.core.id`).
+/// (or the request's `occi.core.id`, percent-encoded into one path segment).
 #[derive(Debug, Clone)]
 pub struct MemoryBackend {
     model: Model,
@@ -66,6 +66,25 @@ impl MemoryBackend {
         });
         cats_ok && attrs_ok
     }
+}
+
+/// `occi.core.id` as one path segment (RFC 3986 §3.3): RFC 3986 unreserved characters, `:`
+/// and `@` as they are, every other byte percent-encoded, so that no id can add a segment,
+/// a query or a fragment, or a `,` that would split a comma-joined `X-OCCI-Location` field.
+/// The empty id and the dot segments are refused.
+fn path_segment(id: &str) -> Result<String, HttpError> {
+    if matches!(id, "" | "." | "..") {
+        return Err(bad(format!("occi.core.id {id:?} cannot name a location")));
+    }
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':' | b'@') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Ok(out)
 }
 
 fn id_of(s: &str) -> Result<CategoryId, HttpError> {
@@ -239,7 +258,12 @@ impl Backend for MemoryBackend {
                 id
             }
         };
-        let location = format!("{base}{id}");
+        let location = format!("{base}{}", path_segment(&id)?);
+        // Everything that can fail is checked before the entity is stored, so that no error
+        // leaves a partial change behind (GFD.185 §3.7: roll back on failure).
+        if HeaderValue::from_str(&location).is_err() {
+            return Err(bad(format!("{location:?} cannot be a Location")));
+        }
         if self.entities.contains_key(&location) {
             return Err(HttpError::new(
                 StatusCode::CONFLICT,

@@ -437,7 +437,9 @@ pub trait Backend {
     /// 404.
     fn list(&self, category: &str, filter: &Message) -> Result<Vec<String>, HttpError>;
 
-    /// Creates an entity in the collection of kind `category`; returns its location.
+    /// Creates an entity in the collection of kind `category`; returns its location, which
+    /// must be a valid `Location` header value (else [`handle`] deletes the entity again and
+    /// answers 500).
     ///
     /// # Errors
     /// 400, 409.
@@ -665,7 +667,7 @@ fn route<B: Backend, T: AsRef<[u8]>>(
             Method::POST => {
                 let location = backend.create(&category, content)?;
                 status = StatusCode::CREATED;
-                insert_location(response, &location)?;
+                insert_location(backend, response, &location)?;
                 out.locations.push(location);
             }
             Method::DELETE => backend.remove_from_collection(&category, &content.locations)?,
@@ -682,7 +684,7 @@ fn route<B: Backend, T: AsRef<[u8]>>(
             Method::PUT => match backend.put(&path, content)? {
                 Put::Created(location) => {
                     status = StatusCode::CREATED;
-                    insert_location(response, &location)?;
+                    insert_location(backend, response, &location)?;
                     out.locations.push(location);
                 }
                 Put::Replaced(m) => out = m,
@@ -714,11 +716,28 @@ fn route<B: Backend, T: AsRef<[u8]>>(
     Ok(())
 }
 
-fn insert_location(response: &mut Response<Vec<u8>>, location: &str) -> Result<(), HttpError> {
-    let v = HeaderValue::from_str(location)
-        .map_err(|e| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    response.headers_mut().insert(LOCATION, v);
-    Ok(())
+/// Sets `Location` to a new entity's location; when the backend gave one that cannot be a
+/// header value, the entity is deleted again before the 500, as GFD.185 §3.7 asks a server
+/// to roll back partial changes on an internal error.
+fn insert_location<B: Backend>(
+    backend: &mut B,
+    response: &mut Response<Vec<u8>>,
+    location: &str,
+) -> Result<(), HttpError> {
+    match HeaderValue::from_str(location) {
+        Ok(v) => {
+            response.headers_mut().insert(LOCATION, v);
+            Ok(())
+        }
+        Err(_) => {
+            // The delete is best effort: the 500 is the answer either way.
+            let _ = backend.delete(location);
+            Err(HttpError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the backend gave {location:?} as a location, which is no header value"),
+            ))
+        }
+    }
 }
 
 /// The body of `?action=term` must be an invocation of an action with that term.
