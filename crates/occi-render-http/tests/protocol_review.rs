@@ -246,3 +246,60 @@ fn item03_client_ids_become_one_path_segment() {
     }
     assert_eq!(b.entities().len(), 2);
 }
+
+// ---- 4: only user mixins can be removed; provider mixins answer 403 ---------------------------
+
+#[test]
+fn item04_provider_mixins_cannot_be_removed() {
+    let mut b = backend();
+    let count = |b: &mut MemoryBackend| {
+        read_back(&call(b, Method::GET, "/-/", &[], ""))
+            .categories
+            .len()
+    };
+    let before = count(&mut b);
+    for (term, scheme) in [
+        ("os_tpl", INFRA),
+        (
+            "availability_zone",
+            "http://fedcloud.egi.eu/occi/infrastructure#",
+        ),
+        (
+            "public_key",
+            "http://schemas.openstack.org/instance/credentials#",
+        ),
+    ] {
+        let mixin = format!("Category: {term}; scheme=\"{scheme}\"; class=\"mixin\"\n");
+        let r = call(&mut b, Method::DELETE, "/-/", &[], &mixin);
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{term}: {}", text(&r));
+        assert_eq!(
+            text(&r),
+            format!("{scheme}{term} is defined by the provider\n")
+        );
+        // Still published.
+        let r = call(&mut b, Method::GET, "/-/", &[], &mixin);
+        assert_eq!(read_back(&r).categories.len(), 1, "{term}");
+    }
+    assert_eq!(count(&mut b), before);
+    // A user mixin is removed (200); in one request with a provider mixin nothing is.
+    let tag = "Category: prod; scheme=\"http://example.org/tags#\"; class=\"mixin\"; location=\"/tags/prod/\"\n";
+    assert_eq!(
+        call(&mut b, Method::POST, "/-/", &[], tag).status(),
+        StatusCode::OK
+    );
+    let both = format!("{tag}Category: os_tpl; scheme=\"{INFRA}\"; class=\"mixin\"\n");
+    assert_eq!(
+        call(&mut b, Method::DELETE, "/-/", &[], &both).status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(count(&mut b), before + 1);
+    assert_eq!(
+        call(&mut b, Method::DELETE, "/-/", &[], tag).status(),
+        StatusCode::OK
+    );
+    assert_eq!(count(&mut b), before);
+    assert_eq!(
+        call(&mut b, Method::DELETE, "/-/", &[], tag).status(),
+        StatusCode::NOT_FOUND
+    );
+}

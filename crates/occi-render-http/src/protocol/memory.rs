@@ -5,7 +5,7 @@ use super::{Backend, HttpError, Put};
 use crate::message::{CategoryRendering, Message};
 use ::http::{HeaderValue, StatusCode};
 use occi_model::{AttributeValue, CategoryClass, CategoryId, Mixin, Model};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Entities kept in a map from location to [`Message`], over a [`Model`] to which user mixins
 /// are added. Locations of created entities are the kind's location followed by a counter
@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 pub struct MemoryBackend {
     model: Model,
     entities: BTreeMap<String, Message>,
+    /// The mixins added through the query interface: the only ones a client may remove.
+    user_mixins: BTreeSet<String>,
     next: u64,
     max_page_size: usize,
 }
@@ -29,6 +31,7 @@ impl MemoryBackend {
         Self {
             model,
             entities: BTreeMap::new(),
+            user_mixins: BTreeSet::new(),
             next: 1,
             max_page_size: 1000,
         }
@@ -106,6 +109,7 @@ impl Backend for MemoryBackend {
             if self.model.category(id.as_str()).is_some() {
                 return Err(HttpError::new(StatusCode::CONFLICT, format!("{id} exists")));
             }
+            let key = id.to_string();
             let mut m = Mixin::new(id);
             if let Some(t) = c.title {
                 m = m.with_title(t);
@@ -123,18 +127,33 @@ impl Backend for MemoryBackend {
             self.model
                 .register_mixin(m)
                 .map_err(|e| bad(e.to_string()))?;
+            self.user_mixins.insert(key);
         }
         Ok(())
     }
 
     fn remove_mixins(&mut self, mixins: &[String]) -> Result<(), HttpError> {
+        // All or nothing: the registry is changed on a copy and kept only when every mixin
+        // could be removed.
+        let mut model = self.model.clone();
         for id in mixins {
-            if self.model.mixin(id).is_none() {
+            if model.mixin(id).is_none() {
                 return Err(HttpError::not_found(id));
             }
-            self.model
+            if !self.user_mixins.contains(id) {
+                // GFD.185 §3.4.1: removing a provider-defined mixin MUST answer 403.
+                return Err(HttpError::new(
+                    StatusCode::FORBIDDEN,
+                    format!("{id} is defined by the provider"),
+                ));
+            }
+            model
                 .unregister_mixin(id)
-                .map_err(|e| bad(e.to_string()))?;
+                .map_err(|e| HttpError::new(StatusCode::CONFLICT, e.to_string()))?;
+        }
+        self.model = model;
+        for id in mixins {
+            self.user_mixins.remove(id);
             for m in self.entities.values_mut() {
                 m.categories.retain(|c| c.type_id() != *id);
             }

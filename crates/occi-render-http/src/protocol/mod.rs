@@ -392,10 +392,11 @@ pub trait Backend {
     /// 400 for an invalid mixin, 409 for an existing one.
     fn add_mixins(&mut self, mixins: Vec<CategoryRendering>) -> Result<(), HttpError>;
 
-    /// Removes user mixins (DELETE on the query interface).
+    /// Removes user mixins (DELETE on the query interface) and their associations.
     ///
     /// # Errors
-    /// 404 for an unknown one, 400 for a built-in one.
+    /// 404 for an unknown one, 403 for one the provider defines (GFD.185 §3.4.1: MUST),
+    /// 409 for one another mixin depends on.
     fn remove_mixins(&mut self, mixins: &[String]) -> Result<(), HttpError>;
 
     /// The entity at `path`.
