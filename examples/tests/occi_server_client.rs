@@ -8,8 +8,76 @@ mod server;
 #[path = "../occi_client.rs"]
 mod client_session;
 
-use occi_render_http::MediaType;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{Request, Response, header};
 use occi_render_http::client::Client;
+use occi_render_http::occi_model::{AttributeValue, CategoryClass};
+use occi_render_http::protocol::{MemoryBackend, RouterOptions, handle};
+use occi_render_http::{CategoryRendering, MediaType, Message};
+use std::sync::{Arc, Mutex};
+
+/// A compute resource titled `title`.
+fn compute(title: &str) -> Message {
+    let mut vm = Message::new();
+    vm.categories.push(CategoryRendering::new(
+        "compute",
+        "http://schemas.ogf.org/occi/infrastructure#",
+        CategoryClass::Kind,
+    ));
+    vm.attributes.push((
+        "occi.core.title".into(),
+        AttributeValue::String(title.into()),
+    ));
+    vm
+}
+
+/// A server like the example's whose `Location` answers are absolute URLs
+/// (`http://host:port/compute/1`), as RFC 7231 and GFD.185's examples have them.
+async fn absolute_locations(
+    State((backend, origin)): State<(Arc<Mutex<MemoryBackend>>, String)>,
+    request: Request<Body>,
+) -> Response<Body> {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+    let request = Request::from_parts(parts, bytes);
+    let mut response = handle(
+        &mut *backend.lock().unwrap(),
+        &request,
+        &RouterOptions::default(),
+    );
+    if let Some(l) = response.headers().get(header::LOCATION) {
+        let absolute = format!("{origin}{}", l.to_str().unwrap());
+        response
+            .headers_mut()
+            .insert(header::LOCATION, absolute.parse().unwrap());
+    }
+    response.map(Body::from)
+}
+
+#[tokio::test]
+async fn client_follows_absolute_locations() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let state = (Arc::new(Mutex::new(server::egi_backend())), origin.clone());
+    let app = axum::Router::new()
+        .fallback(absolute_locations)
+        .with_state(state);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = Client::new(origin.clone());
+    let location = client.create("/compute/", &compute("abs")).await.unwrap();
+    assert_eq!(location, format!("{origin}/compute/1"));
+    let back = client.get(&location).await.unwrap();
+    assert_eq!(
+        back.attribute("occi.core.title"),
+        Some(&AttributeValue::String("abs".into()))
+    );
+    client.delete(&location).await.unwrap();
+    assert!(client.list("/compute/").await.unwrap().is_empty());
+    // A base URL that is none is a typed error, not a panic or a transport failure.
+    let err = Client::new("no base").get("/-/").await.unwrap_err();
+    assert!(err.to_string().starts_with("invalid URL: "), "{err}");
+}
 
 #[tokio::test]
 async fn server_and_client_examples_talk() {

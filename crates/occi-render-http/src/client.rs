@@ -17,6 +17,8 @@ pub enum ClientError {
     Status(HttpError),
     /// The answer could not be read as OCCI.
     Content(HttpError),
+    /// The base URL, or a path or location resolved against it, is not a URL.
+    InvalidUrl(String),
 }
 
 impl fmt::Display for ClientError {
@@ -25,6 +27,7 @@ impl fmt::Display for ClientError {
             Self::Transport(e) => write!(f, "transport: {e}"),
             Self::Status(e) => write!(f, "server answered {e}"),
             Self::Content(e) => write!(f, "unreadable answer: {e}"),
+            Self::InvalidUrl(e) => write!(f, "invalid URL: {e}"),
         }
     }
 }
@@ -34,6 +37,7 @@ impl std::error::Error for ClientError {
         match self {
             Self::Transport(e) => Some(e),
             Self::Status(e) | Self::Content(e) => Some(e),
+            Self::InvalidUrl(_) => None,
         }
     }
 }
@@ -67,7 +71,11 @@ pub struct Client {
 pub type Location = String;
 
 impl Client {
-    /// A client for the server at `base` (`http://host:port`, no trailing slash needed).
+    /// A client for the server at `base` (`http://host:port`). Paths and locations given to
+    /// the methods are URI references resolved against `base` as RFC 3986 §5 says: an
+    /// absolute location (`http://example.com/compute/1`, as GFD.185's examples and RFC 7231
+    /// `Location` allow) is used as it is, an absolute path (`/compute/`) replaces the path
+    /// of `base`.
     #[must_use]
     pub fn new(base: impl Into<String>) -> Self {
         Self::with_client(reqwest::Client::new(), base)
@@ -76,13 +84,9 @@ impl Client {
     /// A client using an existing `reqwest::Client` (TLS, proxies, timeouts configured there).
     #[must_use]
     pub fn with_client(http: reqwest::Client, base: impl Into<String>) -> Self {
-        let mut base = base.into();
-        while base.ends_with('/') {
-            base.pop();
-        }
         Self {
             http,
-            base,
+            base: base.into(),
             media: MediaType::TextPlain,
             mode: Mode::Lenient,
         }
@@ -100,6 +104,13 @@ impl Client {
     pub const fn with_mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
         self
+    }
+
+    /// `path` (a path or a location from an answer) resolved against the base URL.
+    fn url(&self, path: &str) -> Result<reqwest::Url, ClientError> {
+        reqwest::Url::parse(&self.base)
+            .and_then(|base| base.join(path))
+            .map_err(|e| ClientError::InvalidUrl(format!("{path:?} against {:?}: {e}", self.base)))
     }
 
     async fn send(
@@ -124,7 +135,7 @@ impl Client {
             ))
             .unwrap_or(HeaderValue::from_static(PRODUCT_TOKEN)),
         );
-        let url = format!("{}{}", self.base, path);
+        let url = self.url(path)?;
         let response = self
             .http
             .request(method, url)
