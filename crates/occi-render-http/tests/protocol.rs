@@ -155,7 +155,7 @@ fn entity_lifecycle() {
             ""
         )
         .status(),
-        StatusCode::NOT_ACCEPTABLE
+        StatusCode::BAD_REQUEST
     );
     // Partial update (POST), sent as text/occi headers.
     let r = call(

@@ -303,3 +303,78 @@ fn item04_provider_mixins_cannot_be_removed() {
         StatusCode::NOT_FOUND
     );
 }
+
+// ---- 6: text/uri-list outside a listing is 400 (GFD.185 §3.6.6) -------------------------------
+
+#[test]
+fn item06_uri_list_outside_a_listing_is_400() {
+    let mut b = backend();
+    let loc = create(&mut b, COMPUTE);
+    for (path, method) in [(loc.as_str(), Method::GET), ("/-/", Method::GET)] {
+        let r = call(&mut b, method, path, &[("accept", "text/uri-list")], "");
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(
+            text(&r),
+            "text/uri-list is only for listings of a collection\n"
+        );
+    }
+    // With another acceptable type, that one is used.
+    let r = call(
+        &mut b,
+        Method::GET,
+        &loc,
+        &[("accept", "text/uri-list, text/occi;q=0.1")],
+        "",
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "text/occi");
+    // A listing in text/uri-list.
+    let r = call(
+        &mut b,
+        Method::GET,
+        "/compute/",
+        &[("accept", "text/uri-list")],
+        "",
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "text/uri-list");
+    assert_eq!(text(&r), format!("{loc}\r\n"));
+}
+
+// ---- 12: q=0 excludes a type; the most specific range decides (RFC 7231 §5.3.2) --------------
+
+#[test]
+fn item12_accept_quality_zero_and_specificity() {
+    let mut b = backend();
+    let loc = create(&mut b, COMPUTE);
+    let served = |b: &mut MemoryBackend, accept: &str| {
+        let r = call(b, Method::GET, &loc, &[("accept", accept)], "");
+        (
+            r.status(),
+            r.headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned()),
+        )
+    };
+    let ok = |ct: &str| (StatusCode::OK, Some(ct.to_owned()));
+    assert_eq!(served(&mut b, "text/plain;q=0, */*"), ok("text/occi"));
+    assert_eq!(
+        served(&mut b, "text/plain;q=0, text/occi;q=0, */*"),
+        ok("application/occi+json")
+    );
+    assert_eq!(
+        served(&mut b, "text/*;q=0, */*;q=0.1"),
+        ok("application/occi+json")
+    );
+    assert_eq!(
+        served(&mut b, "*/*;q=0.1, text/plain;q=0.5"),
+        ok("text/plain")
+    );
+    assert_eq!(served(&mut b, "text/*, text/plain;q=0.2"), ok("text/occi"));
+    assert_eq!(served(&mut b, "application/*"), ok("application/occi+json"));
+    assert_eq!(served(&mut b, "*/*"), ok("text/plain"));
+    let (status, _) = served(&mut b, "text/plain;q=0");
+    assert_eq!(status, StatusCode::NOT_ACCEPTABLE);
+    let (status, _) = served(&mut b, "*/*;q=0");
+    assert_eq!(status, StatusCode::NOT_ACCEPTABLE);
+}

@@ -87,28 +87,40 @@ pub fn request_media_type(headers: &HeaderMap) -> Result<MediaType, HttpError> {
 /// quality among text/plain, text/occi, application/occi+json and (only for `listing`s of
 /// locations) text/uri-list; none, `*/*` or `text/*` give text/plain.
 ///
+/// Each type gets the quality of the most specific range that matches it (RFC 7231 §5.3.2),
+/// so `text/plain;q=0, */*` excludes text/plain and answers text/occi; ties go to text/plain,
+/// then text/occi, application/occi+json, text/uri-list.
+///
 /// ```
 /// use http::{HeaderMap, HeaderValue, header::ACCEPT};
 /// use occi_render_http::{MediaType, protocol::negotiate};
 /// let mut h = HeaderMap::new();
 /// h.insert(ACCEPT, HeaderValue::from_static("text/occi;q=0.5, application/occi+json"));
 /// assert_eq!(negotiate(&h, false), Ok(MediaType::Json));
+/// h.insert(ACCEPT, HeaderValue::from_static("text/plain;q=0, */*"));
+/// assert_eq!(negotiate(&h, false), Ok(MediaType::TextOcci));
 /// h.insert(ACCEPT, HeaderValue::from_static("text/uri-list"));
 /// assert_eq!(negotiate(&h, true), Ok(MediaType::UriList));
+/// // GFD.185 §3.6.6: text/uri-list outside a listing is a Bad Request.
+/// assert_eq!(negotiate(&h, false).unwrap_err().status, http::StatusCode::BAD_REQUEST);
+/// h.insert(ACCEPT, HeaderValue::from_static("image/png"));
 /// assert_eq!(negotiate(&h, false).unwrap_err().status, http::StatusCode::NOT_ACCEPTABLE);
 /// ```
 ///
 /// # Errors
-/// 406 when nothing acceptable can be rendered.
+/// 400 when text/uri-list is the only acceptable type of a request that is not a listing
+/// (GFD.185 §3.6.6: MUST); 406 when nothing acceptable can be rendered.
 pub fn negotiate(headers: &HeaderMap, listing: bool) -> Result<MediaType, HttpError> {
-    let mut best: Option<(u16, MediaType)> = None;
-    let mut any = false;
+    // (media range, quality in thousandths)
+    let mut ranges: Vec<(String, u16)> = Vec::new();
     for value in headers.get_all(ACCEPT) {
         let Ok(value) = value.to_str() else { continue };
         for range in value.split(',') {
-            any = true;
             let mut parts = range.split(';');
             let essence = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            if essence.is_empty() {
+                continue;
+            }
             let mut q = 1000u16;
             for p in parts {
                 if let Some(v) = p.trim().strip_prefix("q=") {
@@ -119,33 +131,70 @@ pub fn negotiate(headers: &HeaderMap, listing: bool) -> Result<MediaType, HttpEr
                     });
                 }
             }
-            if q == 0 {
-                continue;
-            }
-            let media = match essence.as_str() {
-                "*/*" | "text/*" | "text/plain" | "text/occi+plain" => Some(MediaType::TextPlain),
-                "text/occi" => Some(MediaType::TextOcci),
-                "application/occi+json" | "application/json" | "application/*" => {
-                    Some(MediaType::Json)
-                }
-                "text/uri-list" if listing => Some(MediaType::UriList),
-                _ => None,
-            };
-            if let Some(m) = media
-                && best.is_none_or(|(bq, _)| q > bq)
-            {
-                best = Some((q, m));
-            }
+            ranges.push((essence, q));
+        }
+    }
+    if ranges.is_empty() {
+        return Ok(MediaType::TextPlain);
+    }
+    let mut best: Option<(u16, MediaType)> = None;
+    for (media, names) in CANDIDATES {
+        if media == MediaType::UriList && !listing {
+            continue;
+        }
+        if let Some(q) = quality(&ranges, names)
+            && q > 0
+            && best.is_none_or(|(bq, _)| q > bq)
+        {
+            best = Some((q, media));
         }
     }
     match best {
         Some((_, m)) => Ok(m),
-        None if !any => Ok(MediaType::TextPlain),
+        None if quality(&ranges, &["text/uri-list"]).is_some_and(|q| q > 0) => Err(HttpError::new(
+            StatusCode::BAD_REQUEST,
+            "text/uri-list is only for listings of a collection",
+        )),
         None => Err(HttpError::new(
             StatusCode::NOT_ACCEPTABLE,
             "no acceptable OCCI rendering",
         )),
     }
+}
+
+/// The renderings in the order ties are broken, with the media types naming each.
+const CANDIDATES: [(MediaType, &[&str]); 4] = [
+    (MediaType::TextPlain, &["text/plain", "text/occi+plain"]),
+    (MediaType::TextOcci, &["text/occi"]),
+    (
+        MediaType::Json,
+        &["application/occi+json", "application/json"],
+    ),
+    (MediaType::UriList, &["text/uri-list"]),
+];
+
+/// The quality `ranges` give a rendering called `names` (all of one top-level type): that of
+/// the most specific matching range (exact, then `type/*`, then `*/*`), the highest if a
+/// range is repeated; `None` when no range matches.
+fn quality(ranges: &[(String, u16)], names: &[&str]) -> Option<u16> {
+    let major = names.first()?.split('/').next()?;
+    let mut best: Option<(u8, u16)> = None;
+    for (range, q) in ranges {
+        let specificity = if names.contains(&range.as_str()) {
+            2
+        } else if range.strip_suffix("/*") == Some(major) {
+            1
+        } else if range == "*/*" {
+            0
+        } else {
+            continue;
+        };
+        best = match best {
+            Some((s, bq)) if s > specificity || (s == specificity && bq >= *q) => Some((s, bq)),
+            _ => Some((specificity, *q)),
+        };
+    }
+    best.map(|(_, q)| q)
 }
 
 /// The OCCI version a client announces in `User-Agent` (`OCCI/1.1`), if any.
@@ -243,7 +292,7 @@ fn canonical_names<'a>(
 ///
 /// # Errors
 /// 500 when the content cannot be rendered in `media` (text/uri-list of anything but
-/// locations is a 406).
+/// locations is a 400, GFD.185 §3.6.6).
 pub fn write_message(
     headers: &mut HeaderMap,
     media: MediaType,
@@ -280,7 +329,7 @@ pub fn write_message(
                 Composition::Locations | Composition::Empty
             ) {
                 return Err(HttpError::new(
-                    StatusCode::NOT_ACCEPTABLE,
+                    StatusCode::BAD_REQUEST,
                     "text/uri-list carries only collections of locations",
                 ));
             }
@@ -718,7 +767,7 @@ fn route<B: Backend, T: AsRef<[u8]>>(
 }
 
 /// Sets `Location` to a new entity's location; when the backend gave one that cannot be a
-/// header value, the entity is deleted again before the 500, as GFD.185 §3.7 asks a server
+/// header value, the entity is deleted again before the 500, as GFD.185 §3.6.8 asks a server
 /// to roll back partial changes on an internal error.
 fn insert_location<B: Backend>(
     backend: &mut B,
