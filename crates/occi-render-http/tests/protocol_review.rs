@@ -378,3 +378,55 @@ fn item12_accept_quality_zero_and_specificity() {
     let (status, _) = served(&mut b, "*/*;q=0");
     assert_eq!(status, StatusCode::NOT_ACCEPTABLE);
 }
+
+// ---- 7: content a rendering cannot carry is 406, not 500 (GFD.185 §3.6.6) --------------------
+
+#[test]
+fn item07_unrepresentable_content_is_406() {
+    let mut b = backend();
+    let body = serde_json::json!({
+        "kind": format!("{INFRA}compute"),
+        "id": "ctl",
+        "attributes": { "occi.core.title": "bell \u{7} and\nnewline" }
+    })
+    .to_string();
+    let r = call(
+        &mut b,
+        Method::POST,
+        "/compute/",
+        &[("content-type", "application/occi+json")],
+        &body,
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+    for accept in ["text/plain", "text/occi"] {
+        let r = call(
+            &mut b,
+            Method::GET,
+            "/compute/ctl",
+            &[("accept", accept)],
+            "",
+        );
+        assert_eq!(r.status(), StatusCode::NOT_ACCEPTABLE, "{accept}");
+        assert_eq!(
+            text(&r),
+            format!(
+                "{accept}: cannot be rendered: a control character in a quoted-string at line 1, column 1\n"
+            )
+        );
+        assert!(r.headers().get("x-occi-attribute").is_none());
+    }
+    // JSON carries it.
+    let r = call(
+        &mut b,
+        Method::GET,
+        "/compute/ctl",
+        &[("accept", "application/occi+json")],
+        "",
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_slice(r.body()).unwrap();
+    assert_eq!(
+        v["attributes"]["occi.core.title"],
+        "bell \u{7} and\nnewline"
+    );
+}

@@ -291,8 +291,10 @@ fn canonical_names<'a>(
 /// the others as the body, with `Content-Type`.
 ///
 /// # Errors
-/// 500 when the content cannot be rendered in `media` (text/uri-list of anything but
-/// locations is a 400, GFD.185 §3.6.6).
+/// 406 when the content cannot be carried by `media` (`Unrepresentable`, such as a control
+/// character in a text quoted-string: GFD.185 §3.6.6, a type that would give an incomplete
+/// or faulty rendering MUST be answered 406); 400 for text/uri-list of anything but
+/// locations (GFD.185 §3.6.6); 500 for any other rendering failure.
 pub fn write_message(
     headers: &mut HeaderMap,
     media: MediaType,
@@ -300,14 +302,23 @@ pub fn write_message(
     model: Option<&Model>,
     budget: &HeaderBudget,
 ) -> Result<Vec<u8>, HttpError> {
-    let internal =
-        |e: crate::Error| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    let unrenderable = |e: crate::Error| {
+        let status = if matches!(e.kind(), crate::ErrorKind::Unrepresentable(_)) {
+            StatusCode::NOT_ACCEPTABLE
+        } else {
+            StatusCode::INTERNAL_SERVER_ERROR
+        };
+        HttpError::new(status, format!("{media}: {e}"))
+    };
     let (content_type, body) = match media {
-        MediaType::TextOcci => match render_headers(message, budget).map_err(internal)? {
+        MediaType::TextOcci => match render_headers(message, budget).map_err(unrenderable)? {
             HeaderRendering::Headers(fields) => {
                 for (n, v) in fields {
-                    let v = HeaderValue::from_str(&v).map_err(|e| {
-                        HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+                    let v = HeaderValue::from_str(&v).map_err(|_| {
+                        HttpError::new(
+                            StatusCode::NOT_ACCEPTABLE,
+                            format!("text/occi: {n} cannot be a header field value"),
+                        )
                     })?;
                     headers.append(n, v);
                 }
@@ -317,11 +328,13 @@ pub fn write_message(
         },
         MediaType::TextPlain => (
             "text/plain",
-            render_plain(message).map_err(internal)?.into_bytes(),
+            render_plain(message).map_err(unrenderable)?.into_bytes(),
         ),
         MediaType::Json => (
             "application/occi+json",
-            render_json(message, model).map_err(internal)?.into_bytes(),
+            render_json(message, model)
+                .map_err(unrenderable)?
+                .into_bytes(),
         ),
         MediaType::UriList => {
             if !matches!(
