@@ -243,7 +243,13 @@ fn collections_filters_paging() {
         "",
     );
     let v: serde_json::Value = serde_json::from_slice(r.body()).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 3);
+    let titles: Vec<&str> = v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["attributes"]["occi.core.title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["vm0", "vm1", "vm2"]);
     // Attribute filter.
     let r = call(
         &mut b,

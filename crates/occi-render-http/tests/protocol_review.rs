@@ -430,3 +430,140 @@ fn item07_unrepresentable_content_is_406() {
         "bell \u{7} and\nnewline"
     );
 }
+
+// ---- 8: actions and associations answer with renderings; unavailable actions are 400 --------
+
+const STOP: &str = "Category: stop; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\"\nX-OCCI-Attribute: method=\"graceful\"\n";
+const UP: &str = "Category: up; scheme=\"http://schemas.ogf.org/occi/infrastructure/network/action#\"; class=\"action\"\n";
+const TAG: &str = "Category: prod; scheme=\"http://example.org/tags#\"; class=\"mixin\"; location=\"/tags/prod/\"\n";
+
+#[test]
+fn item08_actions_and_associations_render_and_check_availability() {
+    let mut b = backend();
+    let vm = create(&mut b, COMPUTE);
+    // An action on an entity answers with the entity's rendering (GFD.223 §10.3.2).
+    let r = call(
+        &mut b,
+        Method::POST,
+        &format!("{vm}?action=stop"),
+        &[],
+        STOP,
+    );
+    assert_eq!(r.status(), StatusCode::OK, "{}", text(&r));
+    assert_eq!(r.headers()["content-type"], "text/plain");
+    let m = read_back(&r);
+    assert_eq!(m.kind().unwrap().term, "compute");
+    assert_eq!(
+        m.attribute("occi.core.title"),
+        Some(&AttributeValue::String("vm1".into()))
+    );
+    // An action the entity's kind does not define is a Bad Request (GFD.185 §3.4.4).
+    let r = call(&mut b, Method::POST, &format!("{vm}?action=up"), &[], UP);
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        text(&r),
+        format!(
+            "action http://schemas.ogf.org/occi/infrastructure/network/action#up is not available on {vm}\n"
+        )
+    );
+    // On a kind collection: the collection rendering.
+    let r = call(&mut b, Method::POST, "/compute/?action=stop", &[], STOP);
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(text(&r), format!("X-OCCI-Location: {vm}\n"));
+    let r = call(&mut b, Method::POST, "/compute/?action=up", &[], UP);
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = call(&mut b, Method::POST, "/network/?action=up", &[], UP);
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "empty network collection: the kind's own action"
+    );
+    assert_eq!(text(&r), "");
+    // Mixin association answers with the mixin's collection (GFD.223 §11.3.2, §11.2).
+    assert_eq!(
+        call(&mut b, Method::POST, "/-/", &[], TAG).status(),
+        StatusCode::OK
+    );
+    let other = create(&mut b, &COMPUTE.replace("vm1", "vm2"));
+    let r = call(
+        &mut b,
+        Method::POST,
+        "/tags/prod/",
+        &[],
+        &format!("X-OCCI-Location: {vm}\n"),
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(text(&r), format!("X-OCCI-Location: {vm}\n"));
+    let r = call(
+        &mut b,
+        Method::PUT,
+        "/tags/prod/",
+        &[],
+        &format!("X-OCCI-Location: {other}\n"),
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(text(&r), format!("X-OCCI-Location: {other}\n"));
+    // An action on a mixin collection reaches its members (it answered 404).
+    let r = call(&mut b, Method::POST, "/tags/prod/?action=stop", &[], STOP);
+    assert_eq!(r.status(), StatusCode::OK, "{}", text(&r));
+    assert_eq!(text(&r), format!("X-OCCI-Location: {other}\n"));
+    let r = call(&mut b, Method::POST, "/tags/prod/?action=up", &[], UP);
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
+
+// ---- 9: JSON entity collections are {"resources": […]} / {"links": […]} (GFD.225 §3.3) --------
+
+#[test]
+fn item09_json_collections() {
+    let mut b = backend();
+    let json = [("accept", "application/occi+json")];
+    let get = |b: &mut MemoryBackend, path: &str| {
+        let r = call(b, Method::GET, path, &json, "");
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/occi+json");
+        serde_json::from_slice::<serde_json::Value>(r.body()).unwrap()
+    };
+    assert_eq!(
+        get(&mut b, "/compute/"),
+        serde_json::json!({ "resources": [] })
+    );
+    assert_eq!(
+        get(&mut b, "/networkinterface/"),
+        serde_json::json!({ "links": [] })
+    );
+    let vm = create(&mut b, COMPUTE);
+    let v = get(&mut b, "/compute/");
+    assert_eq!(v.as_object().unwrap().len(), 1, "{v}");
+    let members = v["resources"].as_array().unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0]["kind"], format!("{INFRA}compute"));
+    assert_eq!(members[0]["id"], "1");
+    assert_eq!(members[0]["attributes"]["occi.compute.cores"], 2);
+    // Paging past the end: an empty collection, still an object.
+    assert_eq!(
+        get(&mut b, "/compute/?page=3&number=1"),
+        serde_json::json!({ "resources": [] })
+    );
+    // Our own JSON reader takes the collection back as entities.
+    let r = call(&mut b, Method::GET, "/compute/", &json, "");
+    let m = read_back(&r);
+    assert_eq!(m.entities.len(), 1);
+    assert_eq!(
+        m.entities[0].attribute("occi.core.id"),
+        Some(&AttributeValue::String("1".into()))
+    );
+    // A 201 in JSON carries the new entity (its location is in Location).
+    let r = call(
+        &mut b,
+        Method::POST,
+        "/compute/",
+        &[("accept", "application/occi+json")],
+        &COMPUTE.replace("vm1", "vm2"),
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.headers()["location"], "/compute/2");
+    let v: serde_json::Value = serde_json::from_slice(r.body()).unwrap();
+    assert_eq!(v["id"], "2");
+    assert_eq!(v["attributes"]["occi.core.title"], "vm2");
+    assert!(vm.ends_with('1'));
+}

@@ -58,6 +58,28 @@ impl MemoryBackend {
         })
     }
 
+    /// Whether entity `m` offers `action`: its kind (or an ancestor) or one of its mixins
+    /// (or a mixin these depend on) defines it.
+    fn offers(&self, m: &Message, action: &str) -> bool {
+        m.categories
+            .iter()
+            .any(|c| self.category_offers(&c.type_id(), action))
+    }
+
+    /// Whether kind or mixin `category` defines `action` (kinds: inherited ones included;
+    /// mixins: with their dependencies).
+    fn category_offers(&self, category: &str, action: &str) -> bool {
+        self.model
+            .kind_actions(category)
+            .iter()
+            .any(|a| a.as_str() == action)
+            || self
+                .model
+                .mixin_closure([category])
+                .iter()
+                .any(|m| m.actions.iter().any(|a| a.as_str() == action))
+    }
+
     fn matches(m: &Message, filter: &Message) -> bool {
         let cats_ok = filter.categories.iter().all(|f| {
             let id = f.type_id();
@@ -228,15 +250,43 @@ impl Backend for MemoryBackend {
         if self.model.action(&action).is_none() {
             return Err(bad(format!("unknown action {action}")));
         }
-        if self.entities.contains_key(path)
-            || self
-                .model
-                .kinds()
-                .any(|k| k.location.as_deref() == Some(path))
-        {
+        // GFD.185 §3.4.4: an action that is not available is a Bad Request. An entity has
+        // the actions of its kind (inherited ones included) and of its mixins.
+        let unavailable = |on: &str| bad(format!("action {action} is not available on {on}"));
+        if let Some(m) = self.entities.get(path) {
+            return if self.offers(m, &action) {
+                Ok(())
+            } else {
+                Err(unavailable(path))
+            };
+        }
+        let category = self
+            .model
+            .kinds()
+            .filter_map(|k| Some((k.location.as_deref()?, k.id.to_string())))
+            .chain(
+                self.model
+                    .mixins()
+                    .filter_map(|m| Some((m.location.as_deref()?, m.id.to_string()))),
+            )
+            .find(|(l, _)| *l == path)
+            .map(|(_, id)| id)
+            .ok_or_else(|| HttpError::not_found(path))?;
+        // On a collection the action must be available on every member; on an empty one, it
+        // must be the collection's kind's or mixin's own.
+        let members = self.list(&category, &Message::new())?;
+        let available = if members.is_empty() {
+            self.category_offers(&category, &action)
+        } else {
+            members
+                .iter()
+                .filter_map(|l| self.entities.get(l))
+                .all(|m| self.offers(m, &action))
+        };
+        if available {
             Ok(())
         } else {
-            Err(HttpError::not_found(path))
+            Err(unavailable(path))
         }
     }
 
@@ -279,7 +329,7 @@ impl Backend for MemoryBackend {
         };
         let location = format!("{base}{}", path_segment(&id)?);
         // Everything that can fail is checked before the entity is stored, so that no error
-        // leaves a partial change behind (GFD.185 §3.7: roll back on failure).
+        // leaves a partial change behind (GFD.185 §3.6.8: roll back on failure).
         if HeaderValue::from_str(&location).is_err() {
             return Err(bad(format!("{location:?} cannot be a Location")));
         }

@@ -302,14 +302,7 @@ pub fn write_message(
     model: Option<&Model>,
     budget: &HeaderBudget,
 ) -> Result<Vec<u8>, HttpError> {
-    let unrenderable = |e: crate::Error| {
-        let status = if matches!(e.kind(), crate::ErrorKind::Unrepresentable(_)) {
-            StatusCode::NOT_ACCEPTABLE
-        } else {
-            StatusCode::INTERNAL_SERVER_ERROR
-        };
-        HttpError::new(status, format!("{media}: {e}"))
-    };
+    let unrenderable = |e| unrenderable(media, e);
     let (content_type, body) = match media {
         MediaType::TextOcci => match render_headers(message, budget).map_err(unrenderable)? {
             HeaderRendering::Headers(fields) => {
@@ -650,11 +643,11 @@ fn route<B: Backend, T: AsRef<[u8]>>(
         let parser = parser.with_model(model);
         read_message(&parser, headers, request.body().as_ref())?.message
     };
-    let mut out = Message::new();
+    let mut out = Answer::Message(Message::new());
     let mut status = StatusCode::OK;
     if is_query_interface {
         match method {
-            Method::GET => out = query_interface(backend.model(), &content),
+            Method::GET => out = Answer::Message(query_interface(backend.model(), &content)),
             Method::POST => {
                 let mixins: Vec<CategoryRendering> = content
                     .categories
@@ -705,7 +698,7 @@ fn route<B: Backend, T: AsRef<[u8]>>(
                         Some(Page { page, number })
                     }
                 };
-                out.locations = match page {
+                let locations = match page {
                     None => all,
                     Some(p) => {
                         if p.number > backend.max_page_size() {
@@ -720,18 +713,26 @@ fn route<B: Backend, T: AsRef<[u8]>>(
                             .collect()
                     }
                 };
+                out = Answer::Collection(category, locations);
             }
+            // GFD.223 §11.3.3: the answer to an action on a collection, and to an association
+            // (§11.3.2, §11.2), is an entity collection rendering: the collection afterwards.
             Method::POST if query_param(query, "action").is_some() => {
                 check_action(&content, query)?;
                 backend.trigger(&path, content)?;
+                out =
+                    Answer::Collection(category.clone(), backend.list(&category, &Message::new())?);
             }
-            Method::POST if is_mixin => backend.associate(&category, &content.locations, false)?,
-            Method::PUT if is_mixin => backend.associate(&category, &content.locations, true)?,
+            Method::POST | Method::PUT if is_mixin => {
+                backend.associate(&category, &content.locations, method == Method::PUT)?;
+                out =
+                    Answer::Collection(category.clone(), backend.list(&category, &Message::new())?);
+            }
             Method::POST => {
                 let location = backend.create(&category, content)?;
                 status = StatusCode::CREATED;
                 insert_location(backend, response, &location)?;
-                out.locations.push(location);
+                out = Answer::Created(location);
             }
             Method::DELETE => backend.remove_from_collection(&category, &content.locations)?,
             _ => {
@@ -743,20 +744,22 @@ fn route<B: Backend, T: AsRef<[u8]>>(
         }
     } else {
         match method {
-            Method::GET => out = backend.get(&path)?,
+            Method::GET => out = Answer::Message(backend.get(&path)?),
             Method::PUT => match backend.put(&path, content)? {
                 Put::Created(location) => {
                     status = StatusCode::CREATED;
                     insert_location(backend, response, &location)?;
-                    out.locations.push(location);
+                    out = Answer::Created(location);
                 }
-                Put::Replaced(m) => out = m,
+                Put::Replaced(m) => out = Answer::Message(m),
             },
+            // GFD.223 §10.3.2: the answer to an action on an entity is its rendering afterwards.
             Method::POST if query_param(query, "action").is_some() => {
                 check_action(&content, query)?;
                 backend.trigger(&path, content)?;
+                out = Answer::Message(backend.get(&path)?);
             }
-            Method::POST => out = backend.update(&path, content)?,
+            Method::POST => out = Answer::Message(backend.update(&path, content)?),
             Method::DELETE => backend.delete(&path)?,
             _ => {
                 return Err(HttpError::new(
@@ -767,17 +770,77 @@ fn route<B: Backend, T: AsRef<[u8]>>(
         }
     }
     *response.status_mut() = status;
-    let model = backend.model();
-    let body = write_message(
-        response.headers_mut(),
-        media,
-        &out,
-        Some(model),
-        &options.budget,
-    )?;
+    let body = answer(backend, response.headers_mut(), media, out, options)?;
     *response.body_mut() = body;
     Ok(())
 }
+
+/// The answer to content that `media` cannot render: 406 when the rendering cannot carry it
+/// (GFD.185 §3.6.6), else 500.
+fn unrenderable(media: MediaType, e: crate::Error) -> HttpError {
+    let status = if matches!(e.kind(), crate::ErrorKind::Unrepresentable(_)) {
+        StatusCode::NOT_ACCEPTABLE
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
+    };
+    HttpError::new(status, format!("{media}: {e}"))
+}
+
+/// What a request is answered with, before rendering.
+enum Answer {
+    /// A message (an entity, the query interface, nothing).
+    Message(Message),
+    /// The collection of a kind or mixin (its type identifier) with these members.
+    Collection(String, Vec<String>),
+    /// A new entity at this location (201).
+    Created(String),
+}
+
+/// Renders `out` in `media`. Collections are entity collection renderings: locations in the
+/// text renderings (GFD.229 §3.3), the entities themselves in JSON (GFD.225 §3.3:
+/// `{"resources": […]}` / `{"links": […]}`), where an entity has no location to list. The
+/// body of a 201 is the new location in text, the new entity in JSON.
+fn answer<B: Backend>(
+    backend: &B,
+    headers: &mut HeaderMap,
+    media: MediaType,
+    out: Answer,
+    options: &RouterOptions,
+) -> Result<Vec<u8>, HttpError> {
+    let model = backend.model();
+    let message = match (out, media) {
+        (Answer::Message(m), _) => m,
+        (Answer::Collection(category, locations), MediaType::Json) => {
+            let entities = locations
+                .iter()
+                .map(|l| backend.get(l))
+                .collect::<Result<Vec<_>, _>>()?;
+            let links = model.is_kind_of(&category, LINK_KIND);
+            let body = crate::render_json_collection(&entities, links)
+                .map_err(|e| unrenderable(media, e))?;
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static(MediaType::Json.as_str()),
+            );
+            return Ok(body.into_bytes());
+        }
+        (Answer::Created(location), MediaType::Json) => backend.get(&location)?,
+        (Answer::Collection(_, locations), _) => {
+            let mut m = Message::new();
+            m.locations = locations;
+            m
+        }
+        (Answer::Created(location), _) => {
+            let mut m = Message::new();
+            m.locations.push(location);
+            m
+        }
+    };
+    write_message(headers, media, &message, Some(model), &options.budget)
+}
+
+/// The type identifier of the OCCI Core link kind.
+const LINK_KIND: &str = "http://schemas.ogf.org/occi/core#link";
 
 /// Sets `Location` to a new entity's location; when the backend gave one that cannot be a
 /// header value, the entity is deleted again before the 500, as GFD.185 §3.6.8 asks a server
