@@ -567,3 +567,41 @@ fn item09_json_collections() {
     assert_eq!(v["attributes"]["occi.core.title"], "vm2");
     assert!(vm.ends_with('1'));
 }
+
+// ---- 10: creating needs one full entity rendering (GFD.223 §11.3.1) -------------------------
+
+#[test]
+fn item10_create_needs_one_entity_with_one_kind() {
+    let mut b = backend();
+    let two_kinds = format!("{COMPUTE}Category: network; scheme=\"{INFRA}\"; class=\"kind\"\n");
+    for (headers, body, why) in [
+        (vec![], String::new(), "0 kinds"),
+        (
+            vec![("content-type", "text/uri-list")],
+            "/compute/9\r\n".to_owned(),
+            "0 kinds and a collection",
+        ),
+        (
+            vec![],
+            "X-OCCI-Attribute: occi.core.title=\"x\"\n".to_owned(),
+            "0 kinds",
+        ),
+        (vec![], two_kinds.clone(), "2 kinds"),
+    ] {
+        let r = call(&mut b, Method::POST, "/compute/", &headers, &body);
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{body:?}");
+        assert_eq!(
+            text(&r),
+            format!("an entity instance rendering with exactly one kind is needed (got {why})\n")
+        );
+    }
+    let r = call(&mut b, Method::PUT, "/compute/x", &[], &two_kinds);
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(b.entities().is_empty(), "{:?}", b.entities().keys());
+    // The kind must be the collection's.
+    let r = call(&mut b, Method::POST, "/network/", &[], COMPUTE);
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(text(&r), "the entity's kind is not the collection's\n");
+    assert!(b.entities().is_empty());
+    assert_eq!(create(&mut b, COMPUTE), "/compute/1");
+}

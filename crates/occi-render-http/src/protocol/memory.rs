@@ -112,6 +112,27 @@ fn path_segment(id: &str) -> Result<String, HttpError> {
     Ok(out)
 }
 
+/// The kind of a full entity instance rendering, which creating and replacing need (GFD.223
+/// §10.2, §11.3.1): exactly one kind category, and no locations or entity collection.
+fn entity_kind(entity: &Message) -> Result<&CategoryRendering, HttpError> {
+    let kinds = entity
+        .categories
+        .iter()
+        .filter(|c| c.class == Some(CategoryClass::Kind))
+        .count();
+    match entity.kind() {
+        Some(k) if entity.locations.is_empty() && entity.entities.is_empty() => Ok(k),
+        _ => Err(bad(format!(
+            "an entity instance rendering with exactly one kind is needed (got {kinds} kinds{})",
+            if entity.locations.is_empty() && entity.entities.is_empty() {
+                ""
+            } else {
+                " and a collection"
+            }
+        ))),
+    }
+}
+
 fn id_of(s: &str) -> Result<CategoryId, HttpError> {
     s.parse().map_err(|e: occi_model::Error| bad(e.to_string()))
 }
@@ -191,9 +212,7 @@ impl Backend for MemoryBackend {
     }
 
     fn put(&mut self, path: &str, entity: Message) -> Result<Put, HttpError> {
-        if entity.kind().is_none() {
-            return Err(bad("an entity needs exactly one kind"));
-        }
+        entity_kind(&entity)?;
         match self.entities.get_mut(path) {
             Some(existing) => {
                 // GFD.223 §3.4.2: links are kept when a resource is replaced.
@@ -306,13 +325,8 @@ impl Backend for MemoryBackend {
                 "create only in a kind's collection",
             )
         })?;
-        match entity.kind() {
-            Some(k) if k.type_id() == category => {}
-            Some(_) => return Err(bad("the entity's kind is not the collection's")),
-            None => entity.categories.insert(
-                0,
-                CategoryRendering::new(kind.id.term(), kind.id.scheme(), CategoryClass::Kind),
-            ),
+        if entity_kind(&entity)?.type_id() != category {
+            return Err(bad("the entity's kind is not the collection's"));
         }
         let base = kind.location.clone().unwrap_or_else(|| "/".to_owned());
         let id = match entity.attribute("occi.core.id") {
