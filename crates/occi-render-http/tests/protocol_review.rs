@@ -605,3 +605,97 @@ fn item10_create_needs_one_entity_with_one_kind() {
     assert!(b.entities().is_empty());
     assert_eq!(create(&mut b, COMPUTE), "/compute/1");
 }
+
+// ---- 11: user mixin locations are paths of collections that shadow nothing --------------------
+
+#[test]
+fn item11_user_mixin_locations() {
+    let mut b = backend();
+    let vm = create(&mut b, COMPUTE);
+    let mixin = |term: &str, location: &str| {
+        format!(
+            "Category: {term}; scheme=\"http://example.org/tags#\"; class=\"mixin\"; location=\"{location}\"\n"
+        )
+    };
+    for (location, status, message) in [
+        (
+            "/compute/",
+            StatusCode::CONFLICT,
+            "/compute/ is already in use",
+        ),
+        ("/-/", StatusCode::CONFLICT, "/-/ is already in use"),
+        (
+            "/.well-known/org/ogf/occi/-/",
+            StatusCode::CONFLICT,
+            "/.well-known/org/ogf/occi/-/ is already in use",
+        ),
+        (
+            "/my_stuff",
+            StatusCode::BAD_REQUEST,
+            "mixin location \"/my_stuff\" must end in '/', as a collection does",
+        ),
+        (
+            "my_stuff/",
+            StatusCode::BAD_REQUEST,
+            "mixin location \"my_stuff/\" is not a URL path",
+        ),
+        (
+            "/my_stuff/?x#y",
+            StatusCode::BAD_REQUEST,
+            "mixin location \"/my_stuff/?x#y\" is not a URL path",
+        ),
+    ] {
+        let r = call(&mut b, Method::POST, "/-/", &[], &mixin("t", location));
+        assert_eq!(r.status(), status, "{location}");
+        assert_eq!(text(&r), format!("{message}\n"));
+    }
+    // An entity's path (PUT made one ending in '/').
+    assert_eq!(
+        call(&mut b, Method::PUT, "/odd/", &[], COMPUTE).status(),
+        StatusCode::CREATED
+    );
+    let r = call(&mut b, Method::POST, "/-/", &[], &mixin("t", "/odd/"));
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    // Two new mixins at one location: the second conflicts, and neither is added.
+    let both = format!("{}{}", mixin("a", "/same/"), mixin("b", "/same/"));
+    let r = call(&mut b, Method::POST, "/-/", &[], &both);
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(text(&r), "/same/ is already in use\n");
+    let r = call(&mut b, Method::GET, "/same/", &[], "");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // An absolute location (GFD.185's example) is bound to its path, which then routes.
+    let r = call(
+        &mut b,
+        Method::POST,
+        "/-/",
+        &[],
+        &mixin("my_stuff", "http://example.com/my_stuff/"),
+    );
+    assert_eq!(r.status(), StatusCode::OK, "{}", text(&r));
+    let r = call(
+        &mut b,
+        Method::GET,
+        "/-/",
+        &[],
+        &mixin("my_stuff", "http://example.com/my_stuff/"),
+    );
+    assert_eq!(
+        read_back(&r).categories[0].location.as_deref(),
+        Some("/my_stuff/")
+    );
+    let r = call(
+        &mut b,
+        Method::POST,
+        "/my_stuff/",
+        &[],
+        &format!("X-OCCI-Location: {vm}\n"),
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(text(&r), format!("X-OCCI-Location: {vm}\n"));
+    // The compute collection is still the compute collection.
+    let r = call(&mut b, Method::GET, "/compute/", &[], "");
+    assert_eq!(
+        text(&r),
+        format!("X-OCCI-Location: {vm}\nX-OCCI-Location: /odd/\n")
+    );
+}

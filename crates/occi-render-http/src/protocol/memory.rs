@@ -58,6 +58,37 @@ impl MemoryBackend {
         })
     }
 
+    /// The location of a new user mixin: an absolute URL becomes its path (GFD.185's example
+    /// has `http://example.com/my_stuff/`, but requests are routed by path); it must be a
+    /// path ending in `/` (a collection, GFD.223 §4) and must not be the location of another
+    /// kind or mixin, the query interface or an entity (409: it would shadow or be shadowed).
+    fn user_mixin_location(
+        &self,
+        model: &Model,
+        location: Option<&str>,
+    ) -> Result<String, HttpError> {
+        let given = location.ok_or_else(|| bad("a user mixin needs a location"))?;
+        let path = super::location_path(given)
+            .ok_or_else(|| bad(format!("mixin location {given:?} is not a URL path")))?;
+        if !path.ends_with('/') {
+            return Err(bad(format!(
+                "mixin location {given:?} must end in '/', as a collection does"
+            )));
+        }
+        let taken = path == super::QUERY_INTERFACE
+            || path == super::WELL_KNOWN_QUERY_INTERFACE
+            || self.entities.contains_key(path)
+            || model.kinds().any(|k| k.location.as_deref() == Some(path))
+            || model.mixins().any(|m| m.location.as_deref() == Some(path));
+        if taken {
+            return Err(HttpError::new(
+                StatusCode::CONFLICT,
+                format!("{path} is already in use"),
+            ));
+        }
+        Ok(path.to_owned())
+    }
+
     /// Whether entity `m` offers `action`: its kind (or an ancestor) or one of its mixins
     /// (or a mixin these depend on) defines it.
     fn offers(&self, m: &Message, action: &str) -> bool {
@@ -147,13 +178,17 @@ impl Backend for MemoryBackend {
     }
 
     fn add_mixins(&mut self, mixins: Vec<CategoryRendering>) -> Result<(), HttpError> {
+        // All or nothing: registered on a copy of the registry, kept when every mixin is in.
+        let mut model = self.model.clone();
+        let mut added = Vec::with_capacity(mixins.len());
         for c in mixins {
             let id = id_of(&c.type_id())?;
-            if self.model.category(id.as_str()).is_some() {
+            if model.category(id.as_str()).is_some() {
                 return Err(HttpError::new(StatusCode::CONFLICT, format!("{id} exists")));
             }
+            let location = self.user_mixin_location(&model, c.location.as_deref())?;
             let key = id.to_string();
-            let mut m = Mixin::new(id);
+            let mut m = Mixin::new(id).with_location(location);
             if let Some(t) = c.title {
                 m = m.with_title(t);
             }
@@ -163,15 +198,11 @@ impl Backend for MemoryBackend {
             for a in &c.applies {
                 m = m.with_applies(id_of(a)?);
             }
-            let location = c
-                .location
-                .ok_or_else(|| bad("a user mixin needs a location"))?;
-            m = m.with_location(location);
-            self.model
-                .register_mixin(m)
-                .map_err(|e| bad(e.to_string()))?;
-            self.user_mixins.insert(key);
+            model.register_mixin(m).map_err(|e| bad(e.to_string()))?;
+            added.push(key);
         }
+        self.model = model;
+        self.user_mixins.extend(added);
         Ok(())
     }
 

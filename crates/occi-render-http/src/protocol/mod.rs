@@ -605,6 +605,39 @@ fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
         .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
 }
 
+/// The path of a location given as an absolute URL (`http://example.com/my_stuff/` gives
+/// `/my_stuff/`) or an absolute path; `None` for anything else, or for a location with a
+/// query, a fragment, white space or control characters (RFC 3986 §3.3 path-absolute).
+///
+/// ```
+/// use occi_render_http::protocol::location_path;
+/// assert_eq!(location_path("http://example.com/my_stuff/"), Some("/my_stuff/"));
+/// assert_eq!(location_path("/tags/prod/"), Some("/tags/prod/"));
+/// assert_eq!(location_path("tags/"), None);
+/// assert_eq!(location_path("/a b/"), None);
+/// ```
+#[must_use]
+pub fn location_path(location: &str) -> Option<&str> {
+    let path = match location.split_once("://") {
+        Some((scheme, rest))
+            if !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) =>
+        {
+            rest.find('/').and_then(|i| rest.get(i..))?
+        }
+        Some(_) => return None,
+        None => location,
+    };
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'?' && b != b'#');
+    ok.then_some(path)
+}
+
 fn collection_of(model: &Model, path: &str) -> Option<String> {
     model
         .kinds()
