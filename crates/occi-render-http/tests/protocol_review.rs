@@ -699,3 +699,39 @@ fn item11_user_mixin_locations() {
         format!("X-OCCI-Location: {vm}\nX-OCCI-Location: /odd/\n")
     );
 }
+
+// ---- 13: OCCI/2 without a minor version is newer than 1.2 (GFD.223 §5.3: 501) ------------------
+
+#[test]
+fn item13_major_only_versions() {
+    let mut b = backend();
+    for (ua, status) in [
+        ("OCCI/2", StatusCode::NOT_IMPLEMENTED),
+        ("occi-cli/1.0 OCCI/2", StatusCode::NOT_IMPLEMENTED),
+        ("OCCI/1", StatusCode::OK),
+        ("OCCI/1.2", StatusCode::OK),
+        ("OCCI/1.3", StatusCode::NOT_IMPLEMENTED),
+    ] {
+        let r = call(&mut b, Method::GET, "/-/", &[("user-agent", ua)], "");
+        assert_eq!(r.status(), status, "{ua}");
+    }
+    let r = call(&mut b, Method::GET, "/-/", &[("user-agent", "OCCI/2")], "");
+    assert_eq!(
+        text(&r),
+        "OCCI/2.0 is not supported; this server speaks OCCI/1.2\n"
+    );
+}
+
+// ---- 15: number=0 is a Bad Request, not an endless empty page --------------------------------
+
+#[test]
+fn item15_page_size_zero_is_400() {
+    let mut b = backend();
+    create(&mut b, COMPUTE);
+    let r = call(&mut b, Method::GET, "/compute/?page=0&number=0", &[], "");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(text(&r), "number must be at least 1\n");
+    let r = call(&mut b, Method::GET, "/compute/?page=0&number=1", &[], "");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(text(&r), "X-OCCI-Location: /compute/1\n");
+}

@@ -197,13 +197,14 @@ fn quality(ranges: &[(String, u16)], names: &[&str]) -> Option<u16> {
     best.map(|(_, q)| q)
 }
 
-/// The OCCI version a client announces in `User-Agent` (`OCCI/1.1`), if any.
+/// The OCCI version a client announces in `User-Agent` (`OCCI/1.1`; `OCCI/2` is 2.0), if any.
 #[must_use]
 pub fn client_version(headers: &HeaderMap) -> Option<(u32, u32)> {
     let ua = headers.get(USER_AGENT)?.to_str().ok()?;
     ua.split_ascii_whitespace().find_map(|token| {
         let v = token.strip_prefix("OCCI/")?;
-        let (major, minor) = v.split_once('.')?;
+        // `OCCI/2` names version 2.0: a missing minor version is 0.
+        let (major, minor) = v.split_once('.').unwrap_or((v, "0"));
         Some((major.parse().ok()?, minor.parse().ok()?))
     })
 }
@@ -728,6 +729,13 @@ fn route<B: Backend, T: AsRef<[u8]>>(
                         let number = n.map_or(Ok(backend.max_page_size()), |n| {
                             n.parse().map_err(|_| bad())
                         })?;
+                        // A page of no entries would be empty forever.
+                        if number == 0 {
+                            return Err(HttpError::new(
+                                StatusCode::BAD_REQUEST,
+                                "number must be at least 1",
+                            ));
+                        }
                         Some(Page { page, number })
                     }
                 };
