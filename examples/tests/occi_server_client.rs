@@ -108,3 +108,42 @@ async fn server_and_client_examples_talk() {
     assert_eq!(r.status(), 501);
     assert_eq!(r.headers()["server"], "OCCI/1.2");
 }
+
+#[tokio::test]
+async fn oversized_bodies_get_413_with_the_server_token() {
+    use occi_render_http::Limits;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let options = RouterOptions::default().with_limits(Limits::default().with_max_body_bytes(1024));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            server::app_with_options(server::egi_backend(), options),
+        )
+        .await
+        .unwrap();
+    });
+    let post = |body: String| {
+        reqwest::Client::new()
+            .post(format!("http://{addr}/compute/"))
+            .header("Content-Type", "text/plain")
+            .body(body)
+            .send()
+    };
+    let big = format!(
+        "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\nX-OCCI-Attribute: occi.core.title=\"{}\"\n",
+        "x".repeat(2000)
+    );
+    let r = post(big).await.unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(r.headers()["server"], "OCCI/1.2");
+    assert_eq!(r.headers()["content-type"], "text/plain");
+    assert_eq!(
+        r.text().await.unwrap(),
+        "request body larger than 1024 bytes\n"
+    );
+    let small = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\nX-OCCI-Attribute: occi.core.title=\"ok\"\n";
+    let r = post(small.to_owned()).await.unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.headers()["location"], "/compute/1");
+}

@@ -735,3 +735,96 @@ fn item15_page_size_zero_is_400() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(text(&r), "X-OCCI-Location: /compute/1\n");
 }
+
+// ---- 17: text/occi messages are bounded by max_body_bytes -------------------------------------
+
+#[test]
+fn item17_text_occi_message_body_limit() {
+    use occi_render_http::{ErrorKind, Limits, MediaType};
+    let message = format!("HTTP/1.1 200 OK\n{COMPUTE}\nOK\n");
+    let small = Parser::new(Mode::Lenient).with_limits(Limits::default().with_max_body_bytes(64));
+    for err in [
+        small.parse_occi_message(&message).unwrap_err(),
+        small
+            .parse(MediaType::TextOcci, message.as_bytes())
+            .unwrap_err(),
+    ] {
+        assert_eq!(
+            err.kind(),
+            &ErrorKind::BodyTooLarge {
+                limit: 64,
+                actual: message.len()
+            }
+        );
+    }
+    let roomy = Parser::new(Mode::Lenient)
+        .with_limits(Limits::default().with_max_body_bytes(message.len()));
+    let m = roomy.parse_occi_message(&message).unwrap().message;
+    assert_eq!(m.kind().unwrap().term, "compute");
+}
+
+// ---- 18: RouterOptions limits and budget reach handle() ---------------------------------------
+
+#[test]
+fn item18_router_limits_and_budget() {
+    use occi_render_http::{HeaderBudget, Limits};
+    let mut b = backend();
+    let limited = RouterOptions::default().with_limits(Limits::default().with_max_body_bytes(100));
+    // Over the body limit: 413 (GFD.223 §5.4), and nothing is created.
+    let r = call_with(&mut b, &limited, Method::POST, "/compute/", &[], COMPUTE);
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        text(&r),
+        format!(
+            "body of {} bytes exceeds the limit of 100 bytes at line 1, column 1\n",
+            COMPUTE.len()
+        )
+    );
+    assert!(b.entities().is_empty());
+    // Too many text/occi header fields for max_lines.
+    let few = RouterOptions::default().with_limits(Limits::default().with_max_lines(2));
+    let category = format!("compute; scheme=\"{INFRA}\"; class=\"kind\"");
+    let r = call_with(
+        &mut b,
+        &few,
+        Method::POST,
+        "/compute/",
+        &[
+            ("content-type", b"text/occi"),
+            ("category", category.as_bytes()),
+            ("x-occi-attribute", b"occi.core.title=\"a\""),
+            ("x-occi-attribute", b"occi.compute.cores=1"),
+        ],
+        "",
+    );
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "{}", text(&r));
+    assert_eq!(
+        text(&r),
+        "more than 2 lines or header fields at line 3, column 1\n"
+    );
+    // Under the defaults the same requests succeed.
+    let loc = create(&mut b, COMPUTE);
+    // A text/occi answer over the header budget falls back to a text/plain body.
+    let tight = RouterOptions::default().with_budget(HeaderBudget::new(40, 1000));
+    let r = call_with(
+        &mut b,
+        &tight,
+        Method::GET,
+        &loc,
+        &[("accept", b"text/occi")],
+        "",
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "text/plain");
+    assert!(r.headers().get("category").is_none());
+    assert!(
+        text(&r).starts_with("Category: compute; scheme="),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(read_back(&r).kind().unwrap().term, "compute");
+    // Within the default budget: header fields and the body OK.
+    let r = call(&mut b, Method::GET, &loc, &[("accept", "text/occi")], "");
+    assert_eq!(r.headers()["content-type"], "text/occi");
+    assert_eq!(text(&r), "OK\n");
+}

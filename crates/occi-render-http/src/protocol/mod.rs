@@ -55,9 +55,20 @@ impl fmt::Display for HttpError {
 
 impl std::error::Error for HttpError {}
 
+/// A parse error of a request: 413 for a [`Limits`](crate::Limits) bound (GFD.223 §5.4: the
+/// request is larger than the server is willing to process), 400 for anything else.
 impl From<crate::Error> for HttpError {
     fn from(e: crate::Error) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, e.to_string())
+        use crate::ErrorKind as K;
+        let status = match e.kind() {
+            K::LineTooLong { .. }
+            | K::TooManyLines { .. }
+            | K::TooManyAttributes { .. }
+            | K::BodyTooLarge { .. }
+            | K::TooDeep { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Self::new(status, e.to_string())
     }
 }
 
@@ -587,16 +598,25 @@ pub fn handle<B: Backend, T: AsRef<[u8]>>(
     response
         .headers_mut()
         .insert(SERVER, HeaderValue::from_static(PRODUCT_TOKEN));
-    let result = route(backend, request, options, &mut response);
-    if let Err(e) = result {
-        *response.status_mut() = e.status;
-        let mut body = e.message.into_bytes();
-        body.push(b'\n');
-        response
-            .headers_mut()
-            .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
-        *response.body_mut() = body;
+    match route(backend, request, options, &mut response) {
+        Ok(()) => response,
+        Err(e) => error_response(e),
     }
+}
+
+/// The response [`handle`] gives for `error`: its status, `Server: OCCI/1.2` (GFD.223 §5.3:
+/// on each response) and the message as a text/plain body. For answers a server gives
+/// before it reaches [`handle`], such as a body over
+/// [`Limits::max_body_bytes`](crate::Limits::max_body_bytes) refused while reading it.
+#[must_use]
+pub fn error_response(error: HttpError) -> Response<Vec<u8>> {
+    let mut body = error.message.into_bytes();
+    body.push(b'\n');
+    let mut response = Response::new(body);
+    *response.status_mut() = error.status;
+    let headers = response.headers_mut();
+    headers.insert(SERVER, HeaderValue::from_static(PRODUCT_TOKEN));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
     response
 }
 
