@@ -1,6 +1,6 @@
 //! The `occi_server` example on 127.0.0.1:0 driven by the `occi_client` example's session, in
 //! each request media type.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 #[path = "../occi_server.rs"]
 mod server;
@@ -146,4 +146,77 @@ async fn oversized_bodies_get_413_with_the_server_token() {
     let r = post(small.to_owned()).await.unwrap();
     assert_eq!(r.status(), 201);
     assert_eq!(r.headers()["location"], "/compute/1");
+}
+
+/// A server like the example's that records the `Content-Type` of each request.
+async fn recording(
+    State((backend, seen)): State<(Arc<Mutex<MemoryBackend>>, Arc<Mutex<Vec<String>>>)>,
+    request: Request<Body>,
+) -> Response<Body> {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+    let request = Request::from_parts(parts, bytes);
+    seen.lock().unwrap().push(
+        request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default(),
+    );
+    let response = handle(
+        &mut *backend.lock().unwrap(),
+        &request,
+        &RouterOptions::default(),
+    );
+    response.map(Body::from)
+}
+
+#[tokio::test]
+async fn client_limits_and_budget() {
+    use occi_render_http::client::ClientError;
+    use occi_render_http::{HeaderBudget, Limits};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let state = (Arc::new(Mutex::new(server::egi_backend())), seen.clone());
+    let app = axum::Router::new().fallback(recording).with_state(state);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    // The answer body is read up to max_body_bytes and no further.
+    let small = Client::new(origin.clone()).with_limits(Limits::default().with_max_body_bytes(512));
+    match small.query_interface().await {
+        Err(ClientError::AnswerTooLarge { limit }) => assert_eq!(limit, 512),
+        other => panic!("expected AnswerTooLarge, got {other:?}"),
+    }
+    // The other limits bound the parse of the answer.
+    let few = Client::new(origin.clone()).with_limits(Limits::default().with_max_lines(5));
+    match few.query_interface().await {
+        Err(ClientError::Content(e)) => {
+            assert_eq!(
+                e.message,
+                "more than 5 lines or header fields at line 6, column 1"
+            );
+        }
+        other => panic!("expected a Content error, got {other:?}"),
+    }
+    let all = Client::new(origin.clone()).query_interface().await.unwrap();
+    assert!(all.categories.len() > 20, "{}", all.categories.len());
+
+    // text/occi requests within the default budget go as header fields; over a tight
+    // budget, as a text/plain body.
+    let occi = Client::new(origin.clone()).with_media_type(MediaType::TextOcci);
+    occi.create("/compute/", &compute("fits")).await.unwrap();
+    let tight = occi.clone().with_budget(HeaderBudget::new(40, 1000));
+    let location = tight
+        .create("/compute/", &compute("does not fit"))
+        .await
+        .unwrap();
+    let back = tight.get(&location).await.unwrap();
+    assert_eq!(
+        back.attribute("occi.core.title"),
+        Some(&AttributeValue::String("does not fit".into()))
+    );
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen[3], "text/occi", "{seen:?}");
+    assert_eq!(seen[4], "text/plain", "{seen:?}");
 }
