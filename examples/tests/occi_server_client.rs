@@ -154,9 +154,12 @@ async fn oversized_bodies_get_413_with_the_server_token() {
     assert_eq!(r.headers()["location"], "/compute/1");
 }
 
+/// The backend and the `Content-Type`s seen so far.
+type Recording = (Arc<Mutex<MemoryBackend>>, Arc<Mutex<Vec<String>>>);
+
 /// A server like the example's that records the `Content-Type` of each request.
 async fn recording(
-    State((backend, seen)): State<(Arc<Mutex<MemoryBackend>>, Arc<Mutex<Vec<String>>>)>,
+    State((backend, seen)): State<Recording>,
     request: Request<Body>,
 ) -> Response<Body> {
     let (parts, body) = request.into_parts();
