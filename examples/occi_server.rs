@@ -11,16 +11,23 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{Request, Response, StatusCode};
 use occi_render_http::occi_model::{Model, OcciVersion};
-use occi_render_http::protocol::{MemoryBackend, RouterOptions, handle};
+use occi_render_http::protocol::{HttpError, MemoryBackend, RouterOptions, error_response, handle};
 use std::sync::{Arc, Mutex, PoisonError};
 
-type Shared = Arc<Mutex<MemoryBackend>>;
+type Shared = (Arc<Mutex<MemoryBackend>>, RouterOptions);
 
 /// The application: every path goes to the OCCI router.
 pub(crate) fn app(backend: MemoryBackend) -> Router {
+    app_with_options(backend, RouterOptions::default())
+}
+
+/// The application with router options: their
+/// [`max_body_bytes`](occi_render_http::Limits::max_body_bytes) also caps how much of a
+/// request body is read.
+pub(crate) fn app_with_options(backend: MemoryBackend, options: RouterOptions) -> Router {
     Router::new()
         .fallback(occi)
-        .with_state(Arc::new(Mutex::new(backend)))
+        .with_state((Arc::new(Mutex::new(backend)), options))
 }
 
 /// A backend with the EGI model.
@@ -32,17 +39,21 @@ pub(crate) fn egi_backend() -> MemoryBackend {
     )
 }
 
-async fn occi(State(backend): State<Shared>, request: Request<Body>) -> Response<Body> {
+async fn occi(State((backend, options)): State<Shared>, request: Request<Body>) -> Response<Body> {
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
-        let mut r = Response::new(Body::from("request body too large\n"));
-        *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-        return r;
+    let limit = options.limits.max_body_bytes;
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        // Answered like every other error, with `Server: OCCI/1.2` (GFD.223 §5.3).
+        return error_response(HttpError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body larger than {limit} bytes"),
+        ))
+        .map(Body::from);
     };
     let request = Request::from_parts(parts, bytes);
     let response = {
         let mut b = backend.lock().unwrap_or_else(PoisonError::into_inner);
-        handle(&mut *b, &request, &RouterOptions::default())
+        handle(&mut *b, &request, &options)
     };
     response.map(Body::from)
 }

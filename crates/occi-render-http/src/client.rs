@@ -3,7 +3,7 @@
 
 use crate::protocol::{HttpError, PRODUCT_TOKEN, read_message};
 use crate::render::HeaderBudget;
-use crate::{MediaType, Message, Mode, Parser, protocol::write_message};
+use crate::{Limits, MediaType, Message, Mode, Parser, protocol::write_message};
 use ::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use std::fmt;
 
@@ -17,6 +17,14 @@ pub enum ClientError {
     Status(HttpError),
     /// The answer could not be read as OCCI.
     Content(HttpError),
+    /// The base URL, or a path or location resolved against it, is not a URL.
+    InvalidUrl(String),
+    /// The answer's body is larger than the client's
+    /// [`Limits::max_body_bytes`](crate::Limits::max_body_bytes); reading stopped there.
+    AnswerTooLarge {
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl fmt::Display for ClientError {
@@ -25,6 +33,10 @@ impl fmt::Display for ClientError {
             Self::Transport(e) => write!(f, "transport: {e}"),
             Self::Status(e) => write!(f, "server answered {e}"),
             Self::Content(e) => write!(f, "unreadable answer: {e}"),
+            Self::InvalidUrl(e) => write!(f, "invalid URL: {e}"),
+            Self::AnswerTooLarge { limit } => {
+                write!(f, "answer body larger than {limit} bytes")
+            }
         }
     }
 }
@@ -34,6 +46,7 @@ impl std::error::Error for ClientError {
         match self {
             Self::Transport(e) => Some(e),
             Self::Status(e) | Self::Content(e) => Some(e),
+            Self::InvalidUrl(_) | Self::AnswerTooLarge { .. } => None,
         }
     }
 }
@@ -61,13 +74,19 @@ pub struct Client {
     base: String,
     media: MediaType,
     mode: Mode,
+    limits: Limits,
+    budget: HeaderBudget,
 }
 
 /// The answer to a create: the new entity's location.
 pub type Location = String;
 
 impl Client {
-    /// A client for the server at `base` (`http://host:port`, no trailing slash needed).
+    /// A client for the server at `base` (`http://host:port`). Paths and locations given to
+    /// the methods are URI references resolved against `base` as RFC 3986 §5 says: an
+    /// absolute location (`http://example.com/compute/1`, as GFD.185's examples and RFC 7231
+    /// `Location` allow) is used as it is, an absolute path (`/compute/`) replaces the path
+    /// of `base`.
     #[must_use]
     pub fn new(base: impl Into<String>) -> Self {
         Self::with_client(reqwest::Client::new(), base)
@@ -76,15 +95,13 @@ impl Client {
     /// A client using an existing `reqwest::Client` (TLS, proxies, timeouts configured there).
     #[must_use]
     pub fn with_client(http: reqwest::Client, base: impl Into<String>) -> Self {
-        let mut base = base.into();
-        while base.ends_with('/') {
-            base.pop();
-        }
         Self {
             http,
-            base,
+            base: base.into(),
             media: MediaType::TextPlain,
             mode: Mode::Lenient,
+            limits: Limits::default(),
+            budget: HeaderBudget::default(),
         }
     }
 
@@ -102,6 +119,50 @@ impl Client {
         self
     }
 
+    /// `path` (a path or a location from an answer) resolved against the base URL.
+    fn url(&self, path: &str) -> Result<reqwest::Url, ClientError> {
+        reqwest::Url::parse(&self.base)
+            .and_then(|base| base.join(path))
+            .map_err(|e| ClientError::InvalidUrl(format!("{path:?} against {:?}: {e}", self.base)))
+    }
+
+    /// This client reading answers within `limits`: the body is read up to
+    /// `max_body_bytes` and no further, then parsed with the other bounds.
+    #[must_use]
+    pub const fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// This client keeping text/occi requests within `budget` (over it, the request goes
+    /// as a text/plain body, see [`render_headers`](crate::render_headers)).
+    #[must_use]
+    pub const fn with_budget(mut self, budget: HeaderBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The body of `response`, refused once it exceeds `max_body_bytes` (announced by
+    /// `Content-Length` or while reading).
+    async fn body(&self, mut response: reqwest::Response) -> Result<Vec<u8>, ClientError> {
+        let limit = self.limits.max_body_bytes;
+        let too_large = ClientError::AnswerTooLarge { limit };
+        if response
+            .content_length()
+            .is_some_and(|n| usize::try_from(n).map_or(true, |n| n > limit))
+        {
+            return Err(too_large);
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.len().saturating_add(chunk.len()) > limit {
+                return Err(too_large);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
     async fn send(
         &self,
         method: Method,
@@ -112,7 +173,7 @@ impl Client {
         let mut headers = HeaderMap::new();
         let mut body = Vec::new();
         if let Some(m) = content {
-            body = write_message(&mut headers, self.media, m, None, &HeaderBudget::default())
+            body = write_message(&mut headers, self.media, m, None, &self.budget)
                 .map_err(ClientError::Content)?;
         }
         headers.insert(header::ACCEPT, HeaderValue::from_static(accept.as_str()));
@@ -124,7 +185,7 @@ impl Client {
             ))
             .unwrap_or(HeaderValue::from_static(PRODUCT_TOKEN)),
         );
-        let url = format!("{}{}", self.base, path);
+        let url = self.url(path)?;
         let response = self
             .http
             .request(method, url)
@@ -134,12 +195,12 @@ impl Client {
             .await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await?;
+        let bytes = self.body(response).await?;
         if !status.is_success() {
             let text = String::from_utf8_lossy(&bytes).trim().to_owned();
             return Err(ClientError::Status(HttpError::new(status, text)));
         }
-        let parser = Parser::new(self.mode);
+        let parser = Parser::new(self.mode).with_limits(self.limits);
         let message = read_message(&parser, &headers, &bytes)
             .map_err(ClientError::Content)?
             .message;

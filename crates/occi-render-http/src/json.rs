@@ -159,6 +159,42 @@ pub fn render_json_value(message: &Message, model: Option<&Model>) -> Result<Val
     })
 }
 
+/// Renders an entity collection as GFD.225 §3.3 has it: the resource renderings in the array
+/// of a `resources` member, the link renderings in that of a `links` member. An empty
+/// collection is `{"resources": []}`, or `{"links": []}` when `links` says it is a
+/// collection of links; a collection holding both kinds of entity has both members.
+///
+/// # Errors
+/// `Unrepresentable` for a member that is neither a resource nor a link; as [`render_json`].
+pub fn render_json_collection(entities: &[Message], links: bool) -> Result<String, Error> {
+    let mut resource_values = Vec::new();
+    let mut link_values = Vec::new();
+    for e in entities {
+        match e.entity_composition() {
+            Composition::Link => link_values.push(standalone_link(e)?),
+            Composition::Resource => resource_values.push(resource(e)?),
+            _ => {
+                return Err(at(
+                    ErrorKind::Unrepresentable(
+                        "a member of an entity collection that is no entity",
+                    ),
+                    Position::START,
+                ));
+            }
+        }
+    }
+    let mut o = Map::new();
+    let empty = resource_values.is_empty() && link_values.is_empty();
+    if !resource_values.is_empty() || (empty && !links) {
+        o.insert("resources".into(), Value::Array(resource_values));
+    }
+    if !link_values.is_empty() || (empty && links) {
+        o.insert("links".into(), Value::Array(link_values));
+    }
+    serde_json::to_string_pretty(&Value::Object(o))
+        .map_err(|e| at(ErrorKind::Json(e.to_string()), Position::START))
+}
+
 /// Whether the type identifier of `c` splits back into its scheme and term (at the last `#`).
 fn splittable(c: &CategoryRendering) -> bool {
     c.scheme.ends_with('#') && !c.term.contains('#')

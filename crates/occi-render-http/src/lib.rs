@@ -18,7 +18,7 @@ mod text;
 mod typing;
 
 pub use error::{Error, ErrorKind};
-pub use json::{render_json, render_json_value};
+pub use json::{render_json, render_json_collection, render_json_value};
 pub use media::{MediaType, render};
 pub use message::{AttributeSpec, CategoryRendering, Composition, LinkRendering, Message};
 pub use occi_model;

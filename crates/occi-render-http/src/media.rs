@@ -78,8 +78,10 @@ impl Parser<'_> {
     /// ([`Parser::parse_occi_message`]).
     ///
     /// # Errors
-    /// As the parser of the media type; `NotUtf8`.
+    /// `BodyTooLarge` (checked first, for every media type); as the parser of the media
+    /// type; `NotUtf8`.
     pub fn parse(&self, media: MediaType, input: &[u8]) -> Result<Parsed, Error> {
+        self.check_body_size(input.len())?;
         let text = utf8(input)?;
         match media {
             MediaType::TextPlain => self.parse_plain(text),

@@ -65,7 +65,7 @@ pub struct Parser<'m> {
 
 impl<'m> Parser<'m> {
     /// [`Limits::max_body_bytes`](crate::Limits::max_body_bytes), checked before any parse
-    /// of a whole body (text/plain, JSON).
+    /// of a whole body (text/plain, a text/occi message, JSON).
     pub(crate) fn check_body_size(&self, len: usize) -> Result<(), Error> {
         if len > self.limits.max_body_bytes {
             return Err(at(
@@ -178,6 +178,7 @@ impl<'m> Parser<'m> {
     /// # Errors
     /// As [`Parser::parse_plain`].
     pub fn parse_occi_message(&self, text: &str) -> Result<Parsed, Error> {
+        self.check_body_size(text.len())?;
         let mut state = State::new(self);
         let mut offset = 0;
         for (i, raw) in text.split_inclusive('\n').enumerate() {

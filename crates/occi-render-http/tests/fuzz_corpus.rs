@@ -1,6 +1,6 @@
-//! Replays every file of the `occi_text`, `occi_headers`, `occi_json` and `occi_uri_list`
-//! fuzz corpora and crash artifacts through the fuzz targets' checks, so fuzzing finds stay
-//! regression tests of `cargo test`.
+//! Replays every file of the `occi_text`, `occi_headers`, `occi_json`, `occi_uri_list` and
+//! `occi_protocol` fuzz corpora and crash artifacts through the fuzz targets' checks, so
+//! fuzzing finds stay regression tests of `cargo test`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod fuzz_checks;
@@ -25,4 +25,9 @@ fn occi_json() {
 #[test]
 fn occi_uri_list() {
     assert!(replay_fuzz_corpus("occi_uri_list", fuzz_checks::occi_uri_list).unwrap() > 0);
+}
+
+#[test]
+fn occi_protocol() {
+    assert!(replay_fuzz_corpus("occi_protocol", fuzz_checks::occi_protocol).unwrap() > 0);
 }

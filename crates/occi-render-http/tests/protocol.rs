@@ -155,7 +155,7 @@ fn entity_lifecycle() {
             ""
         )
         .status(),
-        StatusCode::NOT_ACCEPTABLE
+        StatusCode::BAD_REQUEST
     );
     // Partial update (POST), sent as text/occi headers.
     let r = call(
@@ -176,16 +176,24 @@ fn entity_lifecycle() {
     assert!(text(&r).contains("occi.core.title=\"a, b\""));
     // An action.
     let stop = "Category: stop; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\"\nX-OCCI-Attribute: method=\"graceful\"\n";
+    let r = call(
+        &mut b,
+        Method::POST,
+        &format!("{loc}?action=stop"),
+        &[],
+        stop,
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "text/plain");
+    // The answer is the entity's rendering (GFD.223 §10.3.2).
+    let m = Parser::new(Mode::Strict12)
+        .parse_plain(&text(&r))
+        .unwrap()
+        .message;
+    assert_eq!(m.kind().unwrap().term, "compute");
     assert_eq!(
-        call(
-            &mut b,
-            Method::POST,
-            &format!("{loc}?action=stop"),
-            &[],
-            stop
-        )
-        .status(),
-        StatusCode::OK
+        m.attribute("occi.compute.cores"),
+        Some(&occi_model::AttributeValue::Integer(4))
     );
     assert_eq!(
         call(
@@ -243,7 +251,13 @@ fn collections_filters_paging() {
         "",
     );
     let v: serde_json::Value = serde_json::from_slice(r.body()).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 3);
+    let titles: Vec<&str> = v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["attributes"]["occi.core.title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["vm0", "vm1", "vm2"]);
     // Attribute filter.
     let r = call(
         &mut b,
@@ -338,8 +352,16 @@ fn versioning_negotiation_and_errors() {
         .uri("/compute/")
         .body(COMPUTE.replace("; ", ";").into_bytes())
         .unwrap();
+    let r = handle(&mut b, &req, &strict);
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
-        handle(&mut b, &req, &strict).status(),
-        StatusCode::BAD_REQUEST
+        text(&r),
+        "not allowed in strict mode: separator-spacing at line 1, column 18\n"
     );
+    assert!(b.entities().is_empty());
+    // The same request to a lenient server creates the entity.
+    let r = handle(&mut b, &req, &RouterOptions::default());
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.headers()["location"], "/compute/1");
+    assert_eq!(b.entities().len(), 1);
 }

@@ -3,17 +3,19 @@
 
 use super::{Backend, HttpError, Put};
 use crate::message::{CategoryRendering, Message};
-use ::http::StatusCode;
+use ::http::{HeaderValue, StatusCode};
 use occi_model::{AttributeValue, CategoryClass, CategoryId, Mixin, Model};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Entities kept in a map from location to [`Message`], over a [`Model`] to which user mixins
 /// are added. Locations of created entities are the kind's location followed by a counter
-/// (or the request's `occi.core.id`).
+/// (or the request's `occi.core.id`, percent-encoded into one path segment).
 #[derive(Debug, Clone)]
 pub struct MemoryBackend {
     model: Model,
     entities: BTreeMap<String, Message>,
+    /// The mixins added through the query interface: the only ones a client may remove.
+    user_mixins: BTreeSet<String>,
     next: u64,
     max_page_size: usize,
 }
@@ -29,6 +31,7 @@ impl MemoryBackend {
         Self {
             model,
             entities: BTreeMap::new(),
+            user_mixins: BTreeSet::new(),
             next: 1,
             max_page_size: 1000,
         }
@@ -55,6 +58,59 @@ impl MemoryBackend {
         })
     }
 
+    /// The location of a new user mixin: an absolute URL becomes its path (GFD.185's example
+    /// has `http://example.com/my_stuff/`, but requests are routed by path); it must be a
+    /// path ending in `/` (a collection, GFD.223 §4) and must not be the location of another
+    /// kind or mixin, the query interface or an entity (409: it would shadow or be shadowed).
+    fn user_mixin_location(
+        &self,
+        model: &Model,
+        location: Option<&str>,
+    ) -> Result<String, HttpError> {
+        let given = location.ok_or_else(|| bad("a user mixin needs a location"))?;
+        let path = super::location_path(given)
+            .ok_or_else(|| bad(format!("mixin location {given:?} is not a URL path")))?;
+        if !path.ends_with('/') {
+            return Err(bad(format!(
+                "mixin location {given:?} must end in '/', as a collection does"
+            )));
+        }
+        let taken = path == super::QUERY_INTERFACE
+            || path == super::WELL_KNOWN_QUERY_INTERFACE
+            || self.entities.contains_key(path)
+            || model.kinds().any(|k| k.location.as_deref() == Some(path))
+            || model.mixins().any(|m| m.location.as_deref() == Some(path));
+        if taken {
+            return Err(HttpError::new(
+                StatusCode::CONFLICT,
+                format!("{path} is already in use"),
+            ));
+        }
+        Ok(path.to_owned())
+    }
+
+    /// Whether entity `m` offers `action`: its kind (or an ancestor) or one of its mixins
+    /// (or a mixin these depend on) defines it.
+    fn offers(&self, m: &Message, action: &str) -> bool {
+        m.categories
+            .iter()
+            .any(|c| self.category_offers(&c.type_id(), action))
+    }
+
+    /// Whether kind or mixin `category` defines `action` (kinds: inherited ones included;
+    /// mixins: with their dependencies).
+    fn category_offers(&self, category: &str, action: &str) -> bool {
+        self.model
+            .kind_actions(category)
+            .iter()
+            .any(|a| a.as_str() == action)
+            || self
+                .model
+                .mixin_closure([category])
+                .iter()
+                .any(|m| m.actions.iter().any(|a| a.as_str() == action))
+    }
+
     fn matches(m: &Message, filter: &Message) -> bool {
         let cats_ok = filter.categories.iter().all(|f| {
             let id = f.type_id();
@@ -65,6 +121,46 @@ impl MemoryBackend {
                 .is_some_and(|x| x == v || x.to_string() == v.to_string())
         });
         cats_ok && attrs_ok
+    }
+}
+
+/// `occi.core.id` as one path segment (RFC 3986 §3.3): RFC 3986 unreserved characters, `:`
+/// and `@` as they are, every other byte percent-encoded, so that no id can add a segment,
+/// a query or a fragment, or a `,` that would split a comma-joined `X-OCCI-Location` field.
+/// The empty id and the dot segments are refused.
+fn path_segment(id: &str) -> Result<String, HttpError> {
+    if matches!(id, "" | "." | "..") {
+        return Err(bad(format!("occi.core.id {id:?} cannot name a location")));
+    }
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':' | b'@') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Ok(out)
+}
+
+/// The kind of a full entity instance rendering, which creating and replacing need (GFD.223
+/// §10.2, §11.3.1): exactly one kind category, and no locations or entity collection.
+fn entity_kind(entity: &Message) -> Result<&CategoryRendering, HttpError> {
+    let kinds = entity
+        .categories
+        .iter()
+        .filter(|c| c.class == Some(CategoryClass::Kind))
+        .count();
+    match entity.kind() {
+        Some(k) if entity.locations.is_empty() && entity.entities.is_empty() => Ok(k),
+        _ => Err(bad(format!(
+            "an entity instance rendering with exactly one kind is needed (got {kinds} kinds{})",
+            if entity.locations.is_empty() && entity.entities.is_empty() {
+                ""
+            } else {
+                " and a collection"
+            }
+        ))),
     }
 }
 
@@ -82,12 +178,17 @@ impl Backend for MemoryBackend {
     }
 
     fn add_mixins(&mut self, mixins: Vec<CategoryRendering>) -> Result<(), HttpError> {
+        // All or nothing: registered on a copy of the registry, kept when every mixin is in.
+        let mut model = self.model.clone();
+        let mut added = Vec::with_capacity(mixins.len());
         for c in mixins {
             let id = id_of(&c.type_id())?;
-            if self.model.category(id.as_str()).is_some() {
+            if model.category(id.as_str()).is_some() {
                 return Err(HttpError::new(StatusCode::CONFLICT, format!("{id} exists")));
             }
-            let mut m = Mixin::new(id);
+            let location = self.user_mixin_location(&model, c.location.as_deref())?;
+            let key = id.to_string();
+            let mut m = Mixin::new(id).with_location(location);
             if let Some(t) = c.title {
                 m = m.with_title(t);
             }
@@ -97,25 +198,36 @@ impl Backend for MemoryBackend {
             for a in &c.applies {
                 m = m.with_applies(id_of(a)?);
             }
-            let location = c
-                .location
-                .ok_or_else(|| bad("a user mixin needs a location"))?;
-            m = m.with_location(location);
-            self.model
-                .register_mixin(m)
-                .map_err(|e| bad(e.to_string()))?;
+            model.register_mixin(m).map_err(|e| bad(e.to_string()))?;
+            added.push(key);
         }
+        self.model = model;
+        self.user_mixins.extend(added);
         Ok(())
     }
 
     fn remove_mixins(&mut self, mixins: &[String]) -> Result<(), HttpError> {
+        // All or nothing: the registry is changed on a copy and kept only when every mixin
+        // could be removed.
+        let mut model = self.model.clone();
         for id in mixins {
-            if self.model.mixin(id).is_none() {
+            if model.mixin(id).is_none() {
                 return Err(HttpError::not_found(id));
             }
-            self.model
+            if !self.user_mixins.contains(id) {
+                // GFD.185 §3.4.1: removing a provider-defined mixin MUST answer 403.
+                return Err(HttpError::new(
+                    StatusCode::FORBIDDEN,
+                    format!("{id} is defined by the provider"),
+                ));
+            }
+            model
                 .unregister_mixin(id)
-                .map_err(|e| bad(e.to_string()))?;
+                .map_err(|e| HttpError::new(StatusCode::CONFLICT, e.to_string()))?;
+        }
+        self.model = model;
+        for id in mixins {
+            self.user_mixins.remove(id);
             for m in self.entities.values_mut() {
                 m.categories.retain(|c| c.type_id() != *id);
             }
@@ -131,9 +243,7 @@ impl Backend for MemoryBackend {
     }
 
     fn put(&mut self, path: &str, entity: Message) -> Result<Put, HttpError> {
-        if entity.kind().is_none() {
-            return Err(bad("an entity needs exactly one kind"));
-        }
+        entity_kind(&entity)?;
         match self.entities.get_mut(path) {
             Some(existing) => {
                 // GFD.223 §3.4.2: links are kept when a resource is replaced.
@@ -190,15 +300,43 @@ impl Backend for MemoryBackend {
         if self.model.action(&action).is_none() {
             return Err(bad(format!("unknown action {action}")));
         }
-        if self.entities.contains_key(path)
-            || self
-                .model
-                .kinds()
-                .any(|k| k.location.as_deref() == Some(path))
-        {
+        // GFD.185 §3.4.4: an action that is not available is a Bad Request. An entity has
+        // the actions of its kind (inherited ones included) and of its mixins.
+        let unavailable = |on: &str| bad(format!("action {action} is not available on {on}"));
+        if let Some(m) = self.entities.get(path) {
+            return if self.offers(m, &action) {
+                Ok(())
+            } else {
+                Err(unavailable(path))
+            };
+        }
+        let category = self
+            .model
+            .kinds()
+            .filter_map(|k| Some((k.location.as_deref()?, k.id.to_string())))
+            .chain(
+                self.model
+                    .mixins()
+                    .filter_map(|m| Some((m.location.as_deref()?, m.id.to_string()))),
+            )
+            .find(|(l, _)| *l == path)
+            .map(|(_, id)| id)
+            .ok_or_else(|| HttpError::not_found(path))?;
+        // On a collection the action must be available on every member; on an empty one, it
+        // must be the collection's kind's or mixin's own.
+        let members = self.list(&category, &Message::new())?;
+        let available = if members.is_empty() {
+            self.category_offers(&category, &action)
+        } else {
+            members
+                .iter()
+                .filter_map(|l| self.entities.get(l))
+                .all(|m| self.offers(m, &action))
+        };
+        if available {
             Ok(())
         } else {
-            Err(HttpError::not_found(path))
+            Err(unavailable(path))
         }
     }
 
@@ -218,13 +356,8 @@ impl Backend for MemoryBackend {
                 "create only in a kind's collection",
             )
         })?;
-        match entity.kind() {
-            Some(k) if k.type_id() == category => {}
-            Some(_) => return Err(bad("the entity's kind is not the collection's")),
-            None => entity.categories.insert(
-                0,
-                CategoryRendering::new(kind.id.term(), kind.id.scheme(), CategoryClass::Kind),
-            ),
+        if entity_kind(&entity)?.type_id() != category {
+            return Err(bad("the entity's kind is not the collection's"));
         }
         let base = kind.location.clone().unwrap_or_else(|| "/".to_owned());
         let id = match entity.attribute("occi.core.id") {
@@ -239,7 +372,12 @@ impl Backend for MemoryBackend {
                 id
             }
         };
-        let location = format!("{base}{id}");
+        let location = format!("{base}{}", path_segment(&id)?);
+        // Everything that can fail is checked before the entity is stored, so that no error
+        // leaves a partial change behind (GFD.185 §3.6.8: roll back on failure).
+        if HeaderValue::from_str(&location).is_err() {
+            return Err(bad(format!("{location:?} cannot be a Location")));
+        }
         if self.entities.contains_key(&location) {
             return Err(HttpError::new(
                 StatusCode::CONFLICT,

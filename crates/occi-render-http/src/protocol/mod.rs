@@ -55,9 +55,20 @@ impl fmt::Display for HttpError {
 
 impl std::error::Error for HttpError {}
 
+/// A parse error of a request: 413 for a [`Limits`](crate::Limits) bound (GFD.223 §5.4: the
+/// request is larger than the server is willing to process), 400 for anything else.
 impl From<crate::Error> for HttpError {
     fn from(e: crate::Error) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, e.to_string())
+        use crate::ErrorKind as K;
+        let status = match e.kind() {
+            K::LineTooLong { .. }
+            | K::TooManyLines { .. }
+            | K::TooManyAttributes { .. }
+            | K::BodyTooLarge { .. }
+            | K::TooDeep { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Self::new(status, e.to_string())
     }
 }
 
@@ -87,28 +98,40 @@ pub fn request_media_type(headers: &HeaderMap) -> Result<MediaType, HttpError> {
 /// quality among text/plain, text/occi, application/occi+json and (only for `listing`s of
 /// locations) text/uri-list; none, `*/*` or `text/*` give text/plain.
 ///
+/// Each type gets the quality of the most specific range that matches it (RFC 7231 §5.3.2),
+/// so `text/plain;q=0, */*` excludes text/plain and answers text/occi; ties go to text/plain,
+/// then text/occi, application/occi+json, text/uri-list.
+///
 /// ```
 /// use http::{HeaderMap, HeaderValue, header::ACCEPT};
 /// use occi_render_http::{MediaType, protocol::negotiate};
 /// let mut h = HeaderMap::new();
 /// h.insert(ACCEPT, HeaderValue::from_static("text/occi;q=0.5, application/occi+json"));
 /// assert_eq!(negotiate(&h, false), Ok(MediaType::Json));
+/// h.insert(ACCEPT, HeaderValue::from_static("text/plain;q=0, */*"));
+/// assert_eq!(negotiate(&h, false), Ok(MediaType::TextOcci));
 /// h.insert(ACCEPT, HeaderValue::from_static("text/uri-list"));
 /// assert_eq!(negotiate(&h, true), Ok(MediaType::UriList));
+/// // GFD.185 §3.6.6: text/uri-list outside a listing is a Bad Request.
+/// assert_eq!(negotiate(&h, false).unwrap_err().status, http::StatusCode::BAD_REQUEST);
+/// h.insert(ACCEPT, HeaderValue::from_static("image/png"));
 /// assert_eq!(negotiate(&h, false).unwrap_err().status, http::StatusCode::NOT_ACCEPTABLE);
 /// ```
 ///
 /// # Errors
-/// 406 when nothing acceptable can be rendered.
+/// 400 when text/uri-list is the only acceptable type of a request that is not a listing
+/// (GFD.185 §3.6.6: MUST); 406 when nothing acceptable can be rendered.
 pub fn negotiate(headers: &HeaderMap, listing: bool) -> Result<MediaType, HttpError> {
-    let mut best: Option<(u16, MediaType)> = None;
-    let mut any = false;
+    // (media range, quality in thousandths)
+    let mut ranges: Vec<(String, u16)> = Vec::new();
     for value in headers.get_all(ACCEPT) {
         let Ok(value) = value.to_str() else { continue };
         for range in value.split(',') {
-            any = true;
             let mut parts = range.split(';');
             let essence = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            if essence.is_empty() {
+                continue;
+            }
             let mut q = 1000u16;
             for p in parts {
                 if let Some(v) = p.trim().strip_prefix("q=") {
@@ -119,28 +142,30 @@ pub fn negotiate(headers: &HeaderMap, listing: bool) -> Result<MediaType, HttpEr
                     });
                 }
             }
-            if q == 0 {
-                continue;
-            }
-            let media = match essence.as_str() {
-                "*/*" | "text/*" | "text/plain" | "text/occi+plain" => Some(MediaType::TextPlain),
-                "text/occi" => Some(MediaType::TextOcci),
-                "application/occi+json" | "application/json" | "application/*" => {
-                    Some(MediaType::Json)
-                }
-                "text/uri-list" if listing => Some(MediaType::UriList),
-                _ => None,
-            };
-            if let Some(m) = media
-                && best.is_none_or(|(bq, _)| q > bq)
-            {
-                best = Some((q, m));
-            }
+            ranges.push((essence, q));
+        }
+    }
+    if ranges.is_empty() {
+        return Ok(MediaType::TextPlain);
+    }
+    let mut best: Option<(u16, MediaType)> = None;
+    for (media, names) in CANDIDATES {
+        if media == MediaType::UriList && !listing {
+            continue;
+        }
+        if let Some(q) = quality(&ranges, names)
+            && q > 0
+            && best.is_none_or(|(bq, _)| q > bq)
+        {
+            best = Some((q, media));
         }
     }
     match best {
         Some((_, m)) => Ok(m),
-        None if !any => Ok(MediaType::TextPlain),
+        None if quality(&ranges, &["text/uri-list"]).is_some_and(|q| q > 0) => Err(HttpError::new(
+            StatusCode::BAD_REQUEST,
+            "text/uri-list is only for listings of a collection",
+        )),
         None => Err(HttpError::new(
             StatusCode::NOT_ACCEPTABLE,
             "no acceptable OCCI rendering",
@@ -148,13 +173,49 @@ pub fn negotiate(headers: &HeaderMap, listing: bool) -> Result<MediaType, HttpEr
     }
 }
 
-/// The OCCI version a client announces in `User-Agent` (`OCCI/1.1`), if any.
+/// The renderings in the order ties are broken, with the media types naming each.
+const CANDIDATES: [(MediaType, &[&str]); 4] = [
+    (MediaType::TextPlain, &["text/plain", "text/occi+plain"]),
+    (MediaType::TextOcci, &["text/occi"]),
+    (
+        MediaType::Json,
+        &["application/occi+json", "application/json"],
+    ),
+    (MediaType::UriList, &["text/uri-list"]),
+];
+
+/// The quality `ranges` give a rendering called `names` (all of one top-level type): that of
+/// the most specific matching range (exact, then `type/*`, then `*/*`), the highest if a
+/// range is repeated; `None` when no range matches.
+fn quality(ranges: &[(String, u16)], names: &[&str]) -> Option<u16> {
+    let major = names.first()?.split('/').next()?;
+    let mut best: Option<(u8, u16)> = None;
+    for (range, q) in ranges {
+        let specificity = if names.contains(&range.as_str()) {
+            2
+        } else if range.strip_suffix("/*") == Some(major) {
+            1
+        } else if range == "*/*" {
+            0
+        } else {
+            continue;
+        };
+        best = match best {
+            Some((s, bq)) if s > specificity || (s == specificity && bq >= *q) => Some((s, bq)),
+            _ => Some((specificity, *q)),
+        };
+    }
+    best.map(|(_, q)| q)
+}
+
+/// The OCCI version a client announces in `User-Agent` (`OCCI/1.1`; `OCCI/2` is 2.0), if any.
 #[must_use]
 pub fn client_version(headers: &HeaderMap) -> Option<(u32, u32)> {
     let ua = headers.get(USER_AGENT)?.to_str().ok()?;
     ua.split_ascii_whitespace().find_map(|token| {
         let v = token.strip_prefix("OCCI/")?;
-        let (major, minor) = v.split_once('.')?;
+        // `OCCI/2` names version 2.0: a missing minor version is 0.
+        let (major, minor) = v.split_once('.').unwrap_or((v, "0"));
         Some((major.parse().ok()?, minor.parse().ok()?))
     })
 }
@@ -179,25 +240,42 @@ pub fn check_version(headers: &HeaderMap) -> Result<(), HttpError> {
 // ---- bodies ----------------------------------------------------------------------------------
 
 /// Reads the OCCI content of a request or response: from the header fields for text/occi,
-/// from the body otherwise.
+/// from the body otherwise. A request without `Content-Type` and without a body (the usual
+/// GET) also has its OCCI header fields read, because GFD.185 §3.4.1 has clients send
+/// filters in the text/occi rendering.
+///
+/// Header values are decoded as UTF-8 (what [`write_message`] writes), not only visible
+/// ASCII, so a non-ASCII title survives the round trip.
 ///
 /// # Errors
-/// 400 with the positioned parse error.
+/// 400 with the positioned parse error, or for a header value that is not UTF-8.
 pub fn read_message(
     parser: &Parser<'_>,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Parsed, HttpError> {
     let media = request_media_type(headers)?;
-    if media == MediaType::TextOcci {
-        let fields: Vec<(&str, &str)> = headers
-            .iter()
-            .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
-            .filter(|(n, _)| crate::text::header_of(n).is_some())
-            .collect();
-        return Ok(parser.parse_headers(canonical_names(&fields))?);
+    let blank = body.iter().all(u8::is_ascii_whitespace);
+    let in_fields = media == MediaType::TextOcci || (blank && !headers.contains_key(CONTENT_TYPE));
+    if in_fields {
+        let mut fields: Vec<(&str, &str)> = Vec::new();
+        for (n, v) in headers {
+            if crate::text::header_of(n.as_str()).is_none() {
+                continue;
+            }
+            let v = std::str::from_utf8(v.as_bytes()).map_err(|_| {
+                HttpError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("the {n} header field is not UTF-8"),
+                )
+            })?;
+            fields.push((n.as_str(), v));
+        }
+        if media == MediaType::TextOcci || !fields.is_empty() {
+            return Ok(parser.parse_headers(canonical_names(&fields))?);
+        }
     }
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if blank {
         return Ok(Parsed::default());
     }
     Ok(parser.parse(media, body)?)
@@ -225,8 +303,10 @@ fn canonical_names<'a>(
 /// the others as the body, with `Content-Type`.
 ///
 /// # Errors
-/// 500 when the content cannot be rendered in `media` (text/uri-list of anything but
-/// locations is a 406).
+/// 406 when the content cannot be carried by `media` (`Unrepresentable`, such as a control
+/// character in a text quoted-string: GFD.185 §3.6.6, a type that would give an incomplete
+/// or faulty rendering MUST be answered 406); 400 for text/uri-list of anything but
+/// locations (GFD.185 §3.6.6); 500 for any other rendering failure.
 pub fn write_message(
     headers: &mut HeaderMap,
     media: MediaType,
@@ -234,14 +314,16 @@ pub fn write_message(
     model: Option<&Model>,
     budget: &HeaderBudget,
 ) -> Result<Vec<u8>, HttpError> {
-    let internal =
-        |e: crate::Error| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    let unrenderable = |e| unrenderable(media, e);
     let (content_type, body) = match media {
-        MediaType::TextOcci => match render_headers(message, budget).map_err(internal)? {
+        MediaType::TextOcci => match render_headers(message, budget).map_err(unrenderable)? {
             HeaderRendering::Headers(fields) => {
                 for (n, v) in fields {
-                    let v = HeaderValue::from_str(&v).map_err(|e| {
-                        HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+                    let v = HeaderValue::from_str(&v).map_err(|_| {
+                        HttpError::new(
+                            StatusCode::NOT_ACCEPTABLE,
+                            format!("text/occi: {n} cannot be a header field value"),
+                        )
                     })?;
                     headers.append(n, v);
                 }
@@ -251,11 +333,13 @@ pub fn write_message(
         },
         MediaType::TextPlain => (
             "text/plain",
-            render_plain(message).map_err(internal)?.into_bytes(),
+            render_plain(message).map_err(unrenderable)?.into_bytes(),
         ),
         MediaType::Json => (
             "application/occi+json",
-            render_json(message, model).map_err(internal)?.into_bytes(),
+            render_json(message, model)
+                .map_err(unrenderable)?
+                .into_bytes(),
         ),
         MediaType::UriList => {
             if !matches!(
@@ -263,7 +347,7 @@ pub fn write_message(
                 Composition::Locations | Composition::Empty
             ) {
                 return Err(HttpError::new(
-                    StatusCode::NOT_ACCEPTABLE,
+                    StatusCode::BAD_REQUEST,
                     "text/uri-list carries only collections of locations",
                 ));
             }
@@ -375,10 +459,11 @@ pub trait Backend {
     /// 400 for an invalid mixin, 409 for an existing one.
     fn add_mixins(&mut self, mixins: Vec<CategoryRendering>) -> Result<(), HttpError>;
 
-    /// Removes user mixins (DELETE on the query interface).
+    /// Removes user mixins (DELETE on the query interface) and their associations.
     ///
     /// # Errors
-    /// 404 for an unknown one, 400 for a built-in one.
+    /// 404 for an unknown one, 403 for one the provider defines (GFD.185 §3.4.1: MUST),
+    /// 409 for one another mixin depends on.
     fn remove_mixins(&mut self, mixins: &[String]) -> Result<(), HttpError>;
 
     /// The entity at `path`.
@@ -420,7 +505,9 @@ pub trait Backend {
     /// 404.
     fn list(&self, category: &str, filter: &Message) -> Result<Vec<String>, HttpError>;
 
-    /// Creates an entity in the collection of kind `category`; returns its location.
+    /// Creates an entity in the collection of kind `category`; returns its location, which
+    /// must be a valid `Location` header value (else [`handle`] deletes the entity again and
+    /// answers 500).
     ///
     /// # Errors
     /// 400, 409.
@@ -511,16 +598,25 @@ pub fn handle<B: Backend, T: AsRef<[u8]>>(
     response
         .headers_mut()
         .insert(SERVER, HeaderValue::from_static(PRODUCT_TOKEN));
-    let result = route(backend, request, options, &mut response);
-    if let Err(e) = result {
-        *response.status_mut() = e.status;
-        let mut body = e.message.into_bytes();
-        body.push(b'\n');
-        response
-            .headers_mut()
-            .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
-        *response.body_mut() = body;
+    match route(backend, request, options, &mut response) {
+        Ok(()) => response,
+        Err(e) => error_response(e),
     }
+}
+
+/// The response [`handle`] gives for `error`: its status, `Server: OCCI/1.2` (GFD.223 §5.3:
+/// on each response) and the message as a text/plain body. For answers a server gives
+/// before it reaches [`handle`], such as a body over
+/// [`Limits::max_body_bytes`](crate::Limits::max_body_bytes) refused while reading it.
+#[must_use]
+pub fn error_response(error: HttpError) -> Response<Vec<u8>> {
+    let mut body = error.message.into_bytes();
+    body.push(b'\n');
+    let mut response = Response::new(body);
+    *response.status_mut() = error.status;
+    let headers = response.headers_mut();
+    headers.insert(SERVER, HeaderValue::from_static(PRODUCT_TOKEN));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
     response
 }
 
@@ -528,6 +624,39 @@ fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
     query?
         .split('&')
         .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+}
+
+/// The path of a location given as an absolute URL (`http://example.com/my_stuff/` gives
+/// `/my_stuff/`) or an absolute path; `None` for anything else, or for a location with a
+/// query, a fragment, white space or control characters (RFC 3986 §3.3 path-absolute).
+///
+/// ```
+/// use occi_render_http::protocol::location_path;
+/// assert_eq!(location_path("http://example.com/my_stuff/"), Some("/my_stuff/"));
+/// assert_eq!(location_path("/tags/prod/"), Some("/tags/prod/"));
+/// assert_eq!(location_path("tags/"), None);
+/// assert_eq!(location_path("/a b/"), None);
+/// ```
+#[must_use]
+pub fn location_path(location: &str) -> Option<&str> {
+    let path = match location.split_once("://") {
+        Some((scheme, rest))
+            if !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) =>
+        {
+            rest.find('/').and_then(|i| rest.get(i..))?
+        }
+        Some(_) => return None,
+        None => location,
+    };
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'?' && b != b'#');
+    ok.then_some(path)
 }
 
 fn collection_of(model: &Model, path: &str) -> Option<String> {
@@ -568,11 +697,11 @@ fn route<B: Backend, T: AsRef<[u8]>>(
         let parser = parser.with_model(model);
         read_message(&parser, headers, request.body().as_ref())?.message
     };
-    let mut out = Message::new();
+    let mut out = Answer::Message(Message::new());
     let mut status = StatusCode::OK;
     if is_query_interface {
         match method {
-            Method::GET => out = query_interface(backend.model(), &content),
+            Method::GET => out = Answer::Message(query_interface(backend.model(), &content)),
             Method::POST => {
                 let mixins: Vec<CategoryRendering> = content
                     .categories
@@ -620,10 +749,17 @@ fn route<B: Backend, T: AsRef<[u8]>>(
                         let number = n.map_or(Ok(backend.max_page_size()), |n| {
                             n.parse().map_err(|_| bad())
                         })?;
+                        // A page of no entries would be empty forever.
+                        if number == 0 {
+                            return Err(HttpError::new(
+                                StatusCode::BAD_REQUEST,
+                                "number must be at least 1",
+                            ));
+                        }
                         Some(Page { page, number })
                     }
                 };
-                out.locations = match page {
+                let locations = match page {
                     None => all,
                     Some(p) => {
                         if p.number > backend.max_page_size() {
@@ -638,18 +774,26 @@ fn route<B: Backend, T: AsRef<[u8]>>(
                             .collect()
                     }
                 };
+                out = Answer::Collection(category, locations);
             }
+            // GFD.223 §11.3.3: the answer to an action on a collection, and to an association
+            // (§11.3.2, §11.2), is an entity collection rendering: the collection afterwards.
             Method::POST if query_param(query, "action").is_some() => {
                 check_action(&content, query)?;
                 backend.trigger(&path, content)?;
+                out =
+                    Answer::Collection(category.clone(), backend.list(&category, &Message::new())?);
             }
-            Method::POST if is_mixin => backend.associate(&category, &content.locations, false)?,
-            Method::PUT if is_mixin => backend.associate(&category, &content.locations, true)?,
+            Method::POST | Method::PUT if is_mixin => {
+                backend.associate(&category, &content.locations, method == Method::PUT)?;
+                out =
+                    Answer::Collection(category.clone(), backend.list(&category, &Message::new())?);
+            }
             Method::POST => {
                 let location = backend.create(&category, content)?;
                 status = StatusCode::CREATED;
-                insert_location(response, &location)?;
-                out.locations.push(location);
+                insert_location(backend, response, &location)?;
+                out = Answer::Created(location);
             }
             Method::DELETE => backend.remove_from_collection(&category, &content.locations)?,
             _ => {
@@ -661,20 +805,22 @@ fn route<B: Backend, T: AsRef<[u8]>>(
         }
     } else {
         match method {
-            Method::GET => out = backend.get(&path)?,
+            Method::GET => out = Answer::Message(backend.get(&path)?),
             Method::PUT => match backend.put(&path, content)? {
                 Put::Created(location) => {
                     status = StatusCode::CREATED;
-                    insert_location(response, &location)?;
-                    out.locations.push(location);
+                    insert_location(backend, response, &location)?;
+                    out = Answer::Created(location);
                 }
-                Put::Replaced(m) => out = m,
+                Put::Replaced(m) => out = Answer::Message(m),
             },
+            // GFD.223 §10.3.2: the answer to an action on an entity is its rendering afterwards.
             Method::POST if query_param(query, "action").is_some() => {
                 check_action(&content, query)?;
                 backend.trigger(&path, content)?;
+                out = Answer::Message(backend.get(&path)?);
             }
-            Method::POST => out = backend.update(&path, content)?,
+            Method::POST => out = Answer::Message(backend.update(&path, content)?),
             Method::DELETE => backend.delete(&path)?,
             _ => {
                 return Err(HttpError::new(
@@ -685,23 +831,100 @@ fn route<B: Backend, T: AsRef<[u8]>>(
         }
     }
     *response.status_mut() = status;
-    let model = backend.model();
-    let body = write_message(
-        response.headers_mut(),
-        media,
-        &out,
-        Some(model),
-        &options.budget,
-    )?;
+    let body = answer(backend, response.headers_mut(), media, out, options)?;
     *response.body_mut() = body;
     Ok(())
 }
 
-fn insert_location(response: &mut Response<Vec<u8>>, location: &str) -> Result<(), HttpError> {
-    let v = HeaderValue::from_str(location)
-        .map_err(|e| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    response.headers_mut().insert(LOCATION, v);
-    Ok(())
+/// The answer to content that `media` cannot render: 406 when the rendering cannot carry it
+/// (GFD.185 §3.6.6), else 500.
+fn unrenderable(media: MediaType, e: crate::Error) -> HttpError {
+    let status = if matches!(e.kind(), crate::ErrorKind::Unrepresentable(_)) {
+        StatusCode::NOT_ACCEPTABLE
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
+    };
+    HttpError::new(status, format!("{media}: {e}"))
+}
+
+/// What a request is answered with, before rendering.
+enum Answer {
+    /// A message (an entity, the query interface, nothing).
+    Message(Message),
+    /// The collection of a kind or mixin (its type identifier) with these members.
+    Collection(String, Vec<String>),
+    /// A new entity at this location (201).
+    Created(String),
+}
+
+/// Renders `out` in `media`. Collections are entity collection renderings: locations in the
+/// text renderings (GFD.229 §3.3), the entities themselves in JSON (GFD.225 §3.3:
+/// `{"resources": […]}` / `{"links": […]}`), where an entity has no location to list. The
+/// body of a 201 is the new location in text, the new entity in JSON.
+fn answer<B: Backend>(
+    backend: &B,
+    headers: &mut HeaderMap,
+    media: MediaType,
+    out: Answer,
+    options: &RouterOptions,
+) -> Result<Vec<u8>, HttpError> {
+    let model = backend.model();
+    let message = match (out, media) {
+        (Answer::Message(m), _) => m,
+        (Answer::Collection(category, locations), MediaType::Json) => {
+            let entities = locations
+                .iter()
+                .map(|l| backend.get(l))
+                .collect::<Result<Vec<_>, _>>()?;
+            let links = model.is_kind_of(&category, LINK_KIND);
+            let body = crate::render_json_collection(&entities, links)
+                .map_err(|e| unrenderable(media, e))?;
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static(MediaType::Json.as_str()),
+            );
+            return Ok(body.into_bytes());
+        }
+        (Answer::Created(location), MediaType::Json) => backend.get(&location)?,
+        (Answer::Collection(_, locations), _) => {
+            let mut m = Message::new();
+            m.locations = locations;
+            m
+        }
+        (Answer::Created(location), _) => {
+            let mut m = Message::new();
+            m.locations.push(location);
+            m
+        }
+    };
+    write_message(headers, media, &message, Some(model), &options.budget)
+}
+
+/// The type identifier of the OCCI Core link kind.
+const LINK_KIND: &str = "http://schemas.ogf.org/occi/core#link";
+
+/// Sets `Location` to a new entity's location; when the backend gave one that cannot be a
+/// header value, the entity is deleted again before the 500, as GFD.185 §3.6.8 asks a server
+/// to roll back partial changes on an internal error.
+fn insert_location<B: Backend>(
+    backend: &mut B,
+    response: &mut Response<Vec<u8>>,
+    location: &str,
+) -> Result<(), HttpError> {
+    match HeaderValue::from_str(location) {
+        Ok(v) => {
+            response.headers_mut().insert(LOCATION, v);
+            Ok(())
+        }
+        Err(_) => {
+            // The delete is best effort: the 500 is the answer either way.
+            let _ = backend.delete(location);
+            Err(HttpError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the backend gave {location:?} as a location, which is no header value"),
+            ))
+        }
+    }
 }
 
 /// The body of `?action=term` must be an invocation of an action with that term.
