@@ -70,6 +70,16 @@ pub fn corpus_area(area: &str) -> Result<Option<PathBuf>, HarnessError> {
     Ok(None)
 }
 
+/// The id of a corpus case: its path below `root`, with `/` separators on every platform (the
+/// form the expected-failure lists use).
+#[must_use]
+pub fn case_id(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 /// Every file below `dir` whose name satisfies `keep`, sorted, so suites run in a stable order.
 ///
 /// # Errors

@@ -16,7 +16,7 @@
     missing_docs
 )]
 
-use fedcloud_conformance::{Outcome, corpus_area, files_below, ratchet};
+use fedcloud_conformance::{Outcome, case_id, corpus_area, files_below, ratchet};
 use occi_model::{
     AttributeDefinition, AttributeType, AttributeValue, Category, Model, OcciVersion,
 };
@@ -266,11 +266,7 @@ fn rocci_warehouse() -> Result<(), Box<dyn std::error::Error>> {
     let mut outcomes = Vec::new();
     let (mut categories, mut attributes) = (0, 0);
     for (path, doc) in &docs {
-        let id = path
-            .strip_prefix(&corpus)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let id = case_id(&corpus, path);
         let class = class_of(path).unwrap_or_default();
         let is_attribute = path
             .parent()

@@ -16,7 +16,7 @@
     missing_docs
 )]
 
-use fedcloud_conformance::{Outcome, corpus_area, files_below, ratchet};
+use fedcloud_conformance::{Outcome, case_id, corpus_area, files_below, ratchet};
 use occi_model::{Model, OcciVersion};
 use occi_render_http::{
     Leniency, Message, Mode, Parsed, Parser, parse_uri_list, render_json, render_plain,
@@ -152,11 +152,7 @@ fn text_fixtures() {
     let lenient = Parser::new(Mode::Lenient);
     let mut outcomes = Vec::new();
     for path in files {
-        let id = path
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let id = case_id(&root, &path);
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         if id.ends_with(".yml") {
             for (suffix, content_type, body) in cassette_bodies(&path) {
@@ -216,11 +212,7 @@ fn json_fixtures() {
     .unwrap();
     let mut outcomes = Vec::new();
     for path in files {
-        let id = path
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let id = case_id(&root, &path);
         let body = std::fs::read_to_string(&path).unwrap();
         outcomes.push(match json_fixpoint(&body) {
             Ok(()) => Outcome::pass(id),

@@ -13,7 +13,7 @@
     missing_docs
 )]
 
-use fedcloud_conformance::{Outcome, corpus_area, files_below, ratchet, reference_tool};
+use fedcloud_conformance::{Outcome, case_id, corpus_area, files_below, ratchet, reference_tool};
 use occi_model::{Model, OcciVersion};
 use occi_render_http::{Composition, Message, Mode, Parser, render_json};
 use std::io::Write;
@@ -83,11 +83,7 @@ fn our_json_validates_against_the_occi_schema() {
     let mut docs = Vec::new();
     let mut outcomes = Vec::new();
     for path in files {
-        let id = path
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let id = case_id(&root, &path);
         let body = std::fs::read_to_string(&path).unwrap();
         let parsed = if id.ends_with(".json") {
             parser.parse_json(&body)
