@@ -6,12 +6,13 @@
     missing_docs
 )]
 
+mod common;
+
+use common::{COMPUTE, request, text};
 use http::{Method, Request, Response, StatusCode};
 use occi_model::{Model, OcciVersion};
 use occi_render_http::protocol::{MemoryBackend, RouterOptions, handle};
 use occi_render_http::{Mode, Parser};
-
-const COMPUTE: &str = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\nX-OCCI-Attribute: occi.core.title=\"vm1\"\nX-OCCI-Attribute: occi.compute.cores=2\n";
 
 fn backend() -> MemoryBackend {
     MemoryBackend::new(Model::infrastructure(OcciVersion::V1_2)).with_max_page_size(2)
@@ -24,19 +25,12 @@ fn call(
     headers: &[(&str, &str)],
     body: &str,
 ) -> Response<Vec<u8>> {
-    let mut r = Request::builder().method(method).uri(uri);
-    for (n, v) in headers {
-        r = r.header(*n, *v);
-    }
+    let headers: Vec<(&str, &[u8])> = headers.iter().map(|(n, v)| (*n, v.as_bytes())).collect();
     handle(
         b,
-        &r.body(body.as_bytes().to_vec()).unwrap(),
+        &request(method, uri, &headers, body.as_bytes()),
         &RouterOptions::default(),
     )
-}
-
-fn text(r: &Response<Vec<u8>>) -> String {
-    String::from_utf8(r.body().clone()).unwrap()
 }
 
 #[test]

@@ -8,13 +8,15 @@
     missing_docs
 )]
 
-use http::{HeaderValue, Method, Request, Response, StatusCode};
+mod common;
+
+use common::{COMPUTE, request, text};
+use http::{Method, Response, StatusCode};
 use occi_model::{AttributeValue, Model, OcciVersion};
 use occi_render_http::protocol::{MemoryBackend, RouterOptions, handle, read_message};
 use occi_render_http::{Mode, Parser};
 
 const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
-const COMPUTE: &str = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\nX-OCCI-Attribute: occi.core.title=\"vm1\"\nX-OCCI-Attribute: occi.compute.cores=2\n";
 
 fn backend() -> MemoryBackend {
     MemoryBackend::new(
@@ -22,14 +24,6 @@ fn backend() -> MemoryBackend {
             .with_crtp()
             .with_egi_extensions(),
     )
-}
-
-fn request(method: Method, uri: &str, headers: &[(&str, &[u8])], body: &[u8]) -> Request<Vec<u8>> {
-    let mut r = Request::builder().method(method).uri(uri);
-    for (n, v) in headers {
-        r = r.header(*n, HeaderValue::from_bytes(v).unwrap());
-    }
-    r.body(body.to_vec()).unwrap()
 }
 
 fn call_with(
@@ -58,10 +52,6 @@ fn call(
 ) -> Response<Vec<u8>> {
     let headers: Vec<(&str, &[u8])> = headers.iter().map(|(n, v)| (*n, v.as_bytes())).collect();
     call_with(b, &RouterOptions::default(), method, uri, &headers, body)
-}
-
-fn text(r: &Response<Vec<u8>>) -> String {
-    String::from_utf8(r.body().clone()).unwrap()
 }
 
 fn create(b: &mut MemoryBackend, body: &str) -> String {
