@@ -7,6 +7,9 @@ pub mod client;
 mod entity;
 mod error;
 mod json;
+mod jsonread;
+mod jsonstream;
+mod jsontree;
 mod media;
 mod message;
 mod options;
@@ -19,6 +22,7 @@ mod typing;
 
 pub use error::{Error, ErrorKind};
 pub use json::{render_json, render_json_collection, render_json_value};
+pub use jsonstream::JsonCollectionReader;
 pub use media::{MediaType, render};
 pub use message::{AttributeSpec, CategoryRendering, Composition, LinkRendering, Message};
 pub use occi_model;

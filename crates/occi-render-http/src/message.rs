@@ -265,9 +265,12 @@ impl Message {
 
 impl Message {
     /// The message in a canonical order for comparing renderings that order things
-    /// differently: the kind category first, then the other categories by type identifier;
+    /// differently: the kind category first, then the other categories by type identifier,
+    /// each with its attribute definitions by name;
     /// links in their order but action links last (JSON keeps them apart); attributes (of
-    /// the message and of each link) by name; locations as given.
+    /// the message and of each link) by name; locations as given; the entities of a
+    /// collection in their order, but resources before links before anything else (a JSON
+    /// collection keeps them in separate members, whose order carries no meaning).
     #[must_use]
     pub fn normalized(mut self) -> Self {
         self.categories.sort_by(|a, b| {
@@ -275,11 +278,19 @@ impl Message {
             let kb = b.class != Some(CategoryClass::Kind);
             (ka, a.type_id()).cmp(&(kb, b.type_id()))
         });
+        for c in &mut self.categories {
+            c.attributes.sort_by(|a, b| a.name.cmp(&b.name));
+        }
         self.attributes.sort_by(|a, b| a.0.cmp(&b.0));
         self.links.sort_by_key(LinkRendering::is_action);
         for l in &mut self.links {
             l.attributes.sort_by(|a, b| a.0.cmp(&b.0));
         }
+        self.entities.sort_by_key(|e| match e.entity_composition() {
+            Composition::Resource => 0,
+            Composition::Link => 1,
+            _ => 2,
+        });
         self.entities = self.entities.into_iter().map(Self::normalized).collect();
         self
     }

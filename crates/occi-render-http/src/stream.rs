@@ -1,11 +1,12 @@
-//! Streaming readers over a [`BufRead`]: text/plain bodies item by item, and text/uri-list.
+//! Streaming readers over a [`BufRead`]: text/plain bodies item by item, and text/uri-list
+//! (JSON collections: [`crate::JsonCollectionReader`]).
 //!
 //! Memory stays bounded by one line ([`Limits::max_line_bytes`]) plus the items of that line,
 //! whatever the size of the body, so a model listing or a collection of millions of
 //! locations is read without buffering the body.
 
 use crate::error::at;
-use crate::message::{CategoryRendering, LinkRendering};
+use crate::message::{CategoryRendering, LinkRendering, Message};
 use crate::text::utf8;
 use crate::{Error, ErrorKind, Limits, Parser, Warning};
 use occi_model::fedcloud_core::Position;
@@ -23,8 +24,11 @@ pub enum Item {
     Link(LinkRendering),
     /// An `X-OCCI-Attribute` (typed by its syntax only: typing needs the whole entity).
     Attribute(String, AttributeValue),
-    /// An `X-OCCI-Location`.
+    /// An `X-OCCI-Location` (or a string of a JSON location array).
     Location(String),
+    /// A whole entity of a JSON collection ([`JsonCollectionReader`](crate::JsonCollectionReader)),
+    /// typed through the model.
+    Entity(Message),
 }
 
 /// Reads one line of at most `limit` bytes (plus the newline) into `buf`; `Ok(false)` at the

@@ -878,7 +878,7 @@ fn fast_term(s: &str, version: OcciVersion) -> bool {
 }
 
 /// As [`fast_term`] for attribute names (1.1: dot-separated 1.1 terms; 1.2: a 1.2 term).
-fn fast_attribute_name(s: &str, version: OcciVersion) -> bool {
+pub(crate) fn fast_attribute_name(s: &str, version: OcciVersion) -> bool {
     match version {
         OcciVersion::V1_1 => {
             s.len() <= occi_model::MAX_IDENTIFIER_BYTES

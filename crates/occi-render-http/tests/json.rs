@@ -99,7 +99,7 @@ fn json_errors_and_limits() {
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "invalid OCCI JSON: /kind must be a string at line 1, column 1"
+        "invalid OCCI JSON: /kind must be a string at line 1, column 9"
     );
     let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
     let e = Parser::new(Mode::Lenient).parse_json(&deep).unwrap_err();
