@@ -3,7 +3,8 @@
 //! without any syntactic leniency (only content ones: a wrong scheme, a name outside the 1.2
 //! grammar, a negative number) and render to the same text again (a fixpoint). JSON fixtures: parsed
 //! leniently, rendered as OCCI 1.2 JSON, re-parsed to the same message. The text/plain and
-//! JSON twins of `rocci-server/integration-data` must parse to equal messages.
+//! JSON twins of `rocci-server/integration-data` must parse to equal messages. Every JSON
+//! collection fixture streams (`JsonCollectionReader`) to the members `parse_json` reads.
 //!
 //! Where a file holds header values (jOCCI `*_occi_*` and `*_headers_*`) they are read as
 //! text/occi fields of the header the file name gives; the VCR cassettes contribute every
@@ -19,7 +20,8 @@
 use fedcloud_conformance::{Outcome, case_id, corpus_area, files_below, ratchet};
 use occi_model::{Model, OcciVersion};
 use occi_render_http::{
-    Leniency, Message, Mode, Parsed, Parser, parse_uri_list, render_json, render_plain,
+    Item, JsonCollectionReader, Leniency, Message, Mode, Parsed, Parser, parse_uri_list,
+    render_json, render_plain,
 };
 use serde_yaml_ng::Value;
 use std::path::Path;
@@ -223,6 +225,42 @@ fn json_fixtures() {
         println!("{o:?}");
     }
     ratchet("occi-render-json", &outcomes).unwrap();
+}
+
+#[test]
+fn json_collections_stream_to_what_parse_json_reads() {
+    let Some(root) = corpus_area("occi").unwrap() else {
+        return;
+    };
+    let model = model();
+    let p = Parser::new(Mode::Lenient).with_model(&model);
+    let mut collections = 0;
+    for path in files_below(&root, &|p| p.extension().is_some_and(|e| e == "json")).unwrap() {
+        let body = std::fs::read_to_string(&path).unwrap();
+        let Ok(whole) = p.parse_json(&body) else {
+            continue;
+        };
+        let m = whole.message;
+        if m.entities.is_empty() && (m.categories.is_empty() || !m.attributes.is_empty()) {
+            continue;
+        }
+        collections += 1;
+        let reader = std::io::BufReader::with_capacity(97, body.as_bytes());
+        let items: Vec<Item> = JsonCollectionReader::new(&p, reader)
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (mut categories, mut entities) = (Vec::new(), Vec::new());
+        for item in items {
+            match item {
+                Item::Category(c) => categories.push(c),
+                Item::Entity(e) => entities.push(e),
+                other => panic!("{}: {other:?}", path.display()),
+            }
+        }
+        assert_eq!(categories, m.categories, "{}", path.display());
+        assert_eq!(entities, m.entities, "{}", path.display());
+    }
+    assert!(collections >= 5, "{collections} collections");
 }
 
 #[test]

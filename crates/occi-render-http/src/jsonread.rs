@@ -312,7 +312,9 @@ impl<'b> JsonReader<'_, 'b> {
                     let (m, p) = self.entity(o, &"")?;
                     return Ok(Read::single(m, p));
                 }
-                if has(o, "action") && !has(o, "kinds") && !has(o, "resources") {
+                // An invocation names its action by type identifier; the rOCCI 4 collection
+                // carries an invocation object under the same name.
+                if o.iter().any(|m| m.key == "action" && m.value.is_string()) {
                     let (m, p) = self.action_invocation(o, &"")?;
                     return Ok(Read::single(m, p));
                 }

@@ -24,8 +24,9 @@ use std::io::BufRead;
 /// top-level member), not the body, and [`Limits::max_depth`](crate::Limits::max_depth)
 /// counts from the top of the document.
 ///
-/// The document is read as a collection: a top-level `kind` (an entity rendering) is an
-/// error, as is an invocation without collection members; read those with `parse_json`. A
+/// The document is read as a collection: a top-level `kind` (an entity rendering) or a
+/// top-level `action` naming a type identifier (an action invocation) is an error; read
+/// those with `parse_json`. A
 /// top-level member given twice is refused in strict modes; in lenient mode both are read
 /// (a streamed member cannot be taken back), with a [`Leniency::DuplicateAttribute`] warning.
 ///
@@ -344,6 +345,14 @@ impl<'p, 'm, R: BufRead> JsonCollectionReader<'p, 'm, R> {
                             return Err(at(
                                 ErrorKind::JsonShape(
                                     "/kind: an entity rendering, not a collection".into(),
+                                ),
+                                key_at,
+                            ));
+                        }
+                        "action" if self.peek()? == Some(b'"') => {
+                            return Err(at(
+                                ErrorKind::JsonShape(
+                                    "/action: an action invocation, not a collection".into(),
                                 ),
                                 key_at,
                             ));

@@ -598,3 +598,219 @@ impl<'a> Lines<'a> {
         )
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn tree(src: &str, dups: Duplicates) -> Result<Tree<'_>, Error> {
+        parse(src, 0, 64, dups, &Lines::new(src, Position::START))
+    }
+
+    fn value(src: &str) -> Result<Val<'_>, Error> {
+        tree(src, Duplicates::Refuse).map(|t| t.root.v)
+    }
+
+    fn fails_at(src: &str) -> (usize, usize, String) {
+        let e = tree(src, Duplicates::Refuse).unwrap_err();
+        (e.position().line, e.position().column, e.kind().to_string())
+    }
+
+    /// As `serde_json` sees it, to compare the two readers.
+    fn to_serde(n: &Node<'_>) -> serde_json::Value {
+        match &n.v {
+            Val::Null => serde_json::Value::Null,
+            Val::Bool(b) => (*b).into(),
+            Val::Int(i) => (*i).into(),
+            Val::Float(f) => (*f).into(),
+            Val::Str(s) => s.to_string().into(),
+            Val::Array(a) => a.iter().map(to_serde).collect(),
+            Val::Object(o) => o
+                .iter()
+                .map(|m| (m.key.to_string(), to_serde(&m.value)))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(value("0").unwrap(), Val::Int(0));
+        assert_eq!(value("-0").unwrap(), Val::Int(0));
+        assert_eq!(value("9223372036854775807").unwrap(), Val::Int(i64::MAX));
+        assert_eq!(value("-9223372036854775808").unwrap(), Val::Int(i64::MIN));
+        assert_eq!(
+            value("9223372036854775808").unwrap(),
+            Val::Float(9_223_372_036_854_775_808.0)
+        );
+        assert_eq!(value("1.5e2").unwrap(), Val::Float(150.0));
+        assert_eq!(value("1E-2").unwrap(), Val::Float(0.01));
+        assert_eq!(value("2.0").unwrap(), Val::Float(2.0));
+        for bad in [
+            "01", "1.", ".5", "-", "1e", "1e+", "+1", "0x10", "NaN", "Infinity",
+        ] {
+            assert!(value(bad).is_err(), "{bad}");
+        }
+        let (_, column, kind) = fails_at("[1, 1e400]");
+        assert_eq!(
+            (column, kind.as_str()),
+            (5, "malformed JSON: a number within the range of a double")
+        );
+    }
+
+    #[test]
+    fn strings_and_escapes() {
+        assert_eq!(
+            value(r#""plain""#).unwrap(),
+            Val::Str(Cow::Borrowed("plain"))
+        );
+        assert!(matches!(
+            value(r#""plain""#).unwrap(),
+            Val::Str(Cow::Borrowed(_))
+        ));
+        assert_eq!(
+            value(r#""a\"b\\c\/d\b\f\n\r\t""#).unwrap(),
+            Val::Str("a\"b\\c/d\u{8}\u{c}\n\r\t".into())
+        );
+        assert_eq!(value(r#""\u00e9\u20AC""#).unwrap(), Val::Str("é€".into()));
+        assert_eq!(value(r#""\ud83d\ude00""#).unwrap(), Val::Str("😀".into()));
+        assert_eq!(value("\"né\"").unwrap(), Val::Str("né".into()));
+        for bad in [
+            r#""\ud83d""#,
+            r#""\ud83dx""#,
+            r#""\ud83d\u0041""#,
+            r#""\ude00""#,
+            r#""\x""#,
+            r#""\u12""#,
+            "\"tab\there\"",
+            "\"open",
+            "\"open\\",
+        ] {
+            assert!(value(bad).is_err(), "{bad}");
+        }
+        assert_eq!(fails_at("{\"a\":\n \"x\u{1}\"}").0, 2);
+        assert_eq!(fails_at("{\"a\":\n \"x\u{1}\"}").1, 4);
+    }
+
+    #[test]
+    fn structure_errors_point_at_the_byte() {
+        assert_eq!(fails_at("{\"a\" 1}").1, 6);
+        assert_eq!(fails_at("[1 2]").1, 4);
+        assert_eq!(fails_at("{\"a\":1,}").1, 8);
+        assert_eq!(fails_at("[1,]").1, 4);
+        assert_eq!(fails_at("{} x").1, 4);
+        assert_eq!(
+            fails_at("").2,
+            "malformed JSON: a JSON value, not the end of the input"
+        );
+        assert_eq!(fails_at("\n\n  tru").0, 3);
+        assert_eq!(fails_at("{1:2}").1, 2);
+    }
+
+    #[test]
+    fn depth_is_limited_while_reading() {
+        let lines = Lines::new("", Position::START);
+        let ok = format!("{}{}", "[".repeat(3), "]".repeat(3));
+        assert!(parse(&ok, 0, 3, Duplicates::Refuse, &lines).is_ok());
+        let e = parse(&ok, 1, 3, Duplicates::Refuse, &lines).unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::TooDeep { limit: 3 });
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let e = parse(
+            &deep,
+            0,
+            64,
+            Duplicates::Refuse,
+            &Lines::new(&deep, Position::START),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::TooDeep { limit: 64 });
+        assert_eq!(e.position().column, 65);
+    }
+
+    #[test]
+    fn duplicate_members() {
+        let src = "{\"a\": 1,\n \"b\": 2,\n \"a\": 3}";
+        let e = tree(src, Duplicates::Refuse).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            &ErrorKind::JsonShape("member \"a\" given twice".into())
+        );
+        assert_eq!((e.position().line, e.position().column), (3, 2));
+        let t = tree(src, Duplicates::LastWins).unwrap();
+        assert_eq!(t.duplicates, [src.rfind("\"a\"").unwrap()]);
+        assert_eq!(to_serde(&t.root), serde_json::json!({"b": 2, "a": 3}));
+        let keys: Vec<&str> = t
+            .root
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|m| &*m.key)
+            .collect();
+        assert_eq!(keys, ["b", "a"]);
+        // Past 16 members the names are sorted to find duplicates.
+        let many: Vec<String> = (0..40).map(|i| format!("\"k{}\": {i}", i % 30)).collect();
+        let src = format!("{{{}}}", many.join(","));
+        assert!(tree(&src, Duplicates::Refuse).is_err());
+        let t = tree(&src, Duplicates::LastWins).unwrap();
+        assert_eq!(t.duplicates.len(), 10);
+        assert_eq!(t.root.as_object().unwrap().len(), 30);
+        assert_eq!(
+            to_serde(&t.root),
+            serde_json::from_str::<serde_json::Value>(&src).unwrap()
+        );
+        let unique: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        assert!(tree(&format!("{{{}}}", unique.join(",")), Duplicates::Refuse).is_ok());
+    }
+
+    #[test]
+    fn lines_count_characters_from_a_base() {
+        let src = "ab\néé\nx";
+        let l = Lines::new(src, Position::START);
+        assert_eq!(l.position(0), Position::new(0, 1, 1));
+        assert_eq!(l.position(3), Position::new(3, 2, 1));
+        assert_eq!(l.position(7), Position::new(7, 2, 3));
+        assert_eq!(l.position(8), Position::new(8, 3, 1));
+        let l = Lines::new(src, Position::new(100, 5, 10));
+        assert_eq!(l.position(1), Position::new(101, 5, 11));
+        assert_eq!(l.position(8), Position::new(108, 7, 1));
+    }
+
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(Into::into),
+            // (Integers past i64::MAX become doubles here, unlike serde_json: see `numbers`.)
+            any::<i64>().prop_map(Into::into),
+            (-1e300f64..1e300).prop_map(Into::into),
+            any::<String>().prop_map(Into::into),
+        ];
+        leaf.prop_recursive(6, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Into::into),
+                prop::collection::btree_map(any::<String>(), inner, 0..8)
+                    .prop_map(|m| m.into_iter().collect::<serde_json::Map<_, _>>().into()),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever serde_json writes, compact or pretty, reads back to the same value.
+        #[test]
+        fn reads_what_serde_json_writes(v in json_value()) {
+            for text in [v.to_string(), serde_json::to_string_pretty(&v).unwrap()] {
+                let t = tree(&text, Duplicates::Refuse).unwrap();
+                prop_assert_eq!(&to_serde(&t.root), &v);
+            }
+        }
+
+        /// On arbitrary JSON-like text both readers accept the same inputs.
+        #[test]
+        fn accepts_what_serde_json_accepts(s in "[\\[\\]{}\",:0-9eE.+\\-truefalsn\\\\/u ]{0,24}") {
+            let ours = tree(&s, Duplicates::LastWins).is_ok();
+            let theirs = serde_json::from_str::<serde_json::Value>(&s).is_ok();
+            prop_assert_eq!(ours, theirs, "{:?}", s);
+        }
+    }
+}

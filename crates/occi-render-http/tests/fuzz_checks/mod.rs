@@ -5,7 +5,8 @@
 use occi_render_http::occi_model::{Model, OcciVersion};
 use occi_render_http::protocol::{self, MemoryBackend, RouterOptions};
 use occi_render_http::{
-    ErrorKind, Leniency, Limits, MediaType, Mode, Parser, parse_uri_list, render_json, render_plain,
+    ErrorKind, Item, JsonCollectionReader, Leniency, Limits, MediaType, Mode, Parser,
+    parse_uri_list, render_json, render_plain,
 };
 
 fn small_limits() -> Limits {
@@ -169,7 +170,9 @@ pub(crate) fn occi_json(data: &[u8]) {
             if let Some(m) = typed {
                 p = p.with_model(m);
             }
-            let Ok(parsed) = p.parse_json(text) else {
+            let whole = p.parse_json(text);
+            stream_agrees(&p, data, &whole);
+            let Ok(parsed) = whole else {
                 continue;
             };
             let Ok(json) = render_json(&parsed.message, typed) else {
@@ -188,6 +191,51 @@ pub(crate) fn occi_json(data: &[u8]) {
             );
         }
     }
+}
+
+/// The streaming reader, over reads of 1 to 16 bytes (the first byte of the input picks the
+/// size), gives the entities, categories and locations `parse_json` gives, whenever the
+/// body is a collection that `parse_json` reads; and what it reads, `parse_json` reads.
+fn stream_agrees(
+    p: &Parser<'_>,
+    data: &[u8],
+    whole: &Result<occi_render_http::Parsed, occi_render_http::Error>,
+) {
+    let capacity = usize::from(data.first().copied().unwrap_or(0) % 16) + 1;
+    let reader = std::io::BufReader::with_capacity(capacity, data);
+    let mut r = JsonCollectionReader::new(p, reader);
+    let streamed: Result<Vec<Item>, _> = r.by_ref().collect();
+    let duplicates = r
+        .warnings()
+        .iter()
+        .any(|w| w.leniency == Leniency::DuplicateAttribute);
+    let (Ok(whole), Ok(items)) = (whole, &streamed) else {
+        if let (Err(e), Ok(items)) = (whole, &streamed) {
+            panic!(
+                "streamed ({items:?}) but parse_json refuses it ({e}): {:?}",
+                String::from_utf8_lossy(data)
+            );
+        }
+        return;
+    };
+    let m = &whole.message;
+    if duplicates || !m.attributes.is_empty() || !m.links.is_empty() {
+        return;
+    }
+    let mut categories = Vec::new();
+    let mut entities = Vec::new();
+    let mut locations = Vec::new();
+    for item in items.iter().cloned() {
+        match item {
+            Item::Category(c) => categories.push(c),
+            Item::Entity(e) => entities.push(e),
+            Item::Location(l) => locations.push(l),
+            other => panic!("unexpected item {other:?}"),
+        }
+    }
+    assert_eq!(categories, m.categories);
+    assert_eq!(entities, m.entities);
+    assert_eq!(locations, m.locations);
 }
 
 /// text/uri-list: no panic; what parses renders and parses to the same list.
