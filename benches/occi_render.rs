@@ -1,6 +1,7 @@
 //! occi-render-http over rOCCI's fixtures: text/plain parsing to typed messages (lenient mode,
 //! values typed through the Infrastructure 1.2 + CRTP + EGI model), canonical rendering,
-//! OCCI 1.2 JSON parsing and rendering, and the latency of a 404-byte network-interface link
+//! OCCI 1.2 JSON parsing (whole and, for the model listing, streamed) and rendering, and the
+//! latency of a 404-byte network-interface link
 //! (`rocci-server/integration-data/dummy/networkinterface.plain`, the one input every peer
 //! parser accepts). Skips with a notice when the corpus is absent.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
@@ -8,7 +9,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fedcloud_conformance::corpus_area;
 use occi_model::{Model, OcciVersion};
-use occi_render_http::{Mode, Parser, render_json, render_plain};
+use occi_render_http::{JsonCollectionReader, Mode, Parser, render_json, render_plain};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
@@ -45,6 +46,15 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("parse_typed/{name}"), |b| {
             b.iter(|| parser.parse_json(black_box(&body)).unwrap());
         });
+        if name == "model.json" {
+            g.bench_function(format!("stream_typed/{name}"), |b| {
+                b.iter(|| {
+                    JsonCollectionReader::new(&parser, black_box(body.as_bytes()))
+                        .map(Result::unwrap)
+                        .count()
+                });
+            });
+        }
         let m = parser.parse_json(&body).unwrap().message;
         let out = render_json(&m, Some(&model)).unwrap();
         g.throughput(Throughput::Bytes(out.len() as u64));

@@ -118,7 +118,8 @@ pub enum Leniency {
     /// A `\` before a character other than `"` or `\` kept as data: RFC 7230 would drop the
     /// backslash, but producers that never escape mean a literal backslash.
     LiteralBackslash,
-    /// An attribute given twice in one entity; the last value is kept.
+    /// An attribute given twice in one entity, or a member name twice in one JSON object; the
+    /// last value is kept (a streamed JSON collection reads both top-level members).
     DuplicateAttribute,
     /// A JSON member the rendering does not define (MartServer and erocci add `location`);
     /// it is ignored.
