@@ -334,18 +334,7 @@ impl<'b> JsonReader<'_, 'b> {
                                 read.message.categories.push(cat);
                             }
                         }
-                        "resources" | "links" => {
-                            let Some(items) = x.as_array() else {
-                                return Err(self.shape(x.at, format!("{path} must be an array")));
-                            };
-                            for (i, e) in items.iter().enumerate() {
-                                let p = Join(&path, &i);
-                                let Some(eo) = e.as_object() else {
-                                    return Err(self.shape(e.at, format!("{p} must be an object")));
-                                };
-                                read.entities.push(self.entity(eo, &p)?);
-                            }
-                        }
+                        "resources" | "links" => read.entities.extend(self.entities(x, &path)?),
                         "action" => {
                             // The rOCCI 4 collection carries one action invocation.
                             self.legacy(member.key_at)?;
@@ -361,6 +350,27 @@ impl<'b> JsonReader<'_, 'b> {
             }
             _ => Err(self.shape(v.at, "the document must be an object or an array")),
         }
+    }
+
+    /// An array of entity objects (a collection's `resources` or `links`, a resource's
+    /// `links`).
+    fn entities(
+        &mut self,
+        x: &Node<'b>,
+        path: &dyn fmt::Display,
+    ) -> Result<Vec<(Message, Positions)>, Error> {
+        let Some(items) = x.as_array() else {
+            return Err(self.shape(x.at, format!("{path} must be an array")));
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, e) in items.iter().enumerate() {
+            let p = Join(path, &i);
+            let Some(eo) = e.as_object() else {
+                return Err(self.shape(e.at, format!("{p} must be an object")));
+            };
+            out.push(self.entity(eo, &p)?);
+        }
+        Ok(out)
     }
 
     /// The `i`th member of a location array.
@@ -561,18 +571,7 @@ impl<'b> JsonReader<'_, 'b> {
                 "summary" => summary = Some((self.string(x, &p)?, x.at)),
                 "source" => source = Some(self.kinded(x, &p)?),
                 "target" => target = Some(self.kinded(x, &p)?),
-                "links" => {
-                    let Some(items) = x.as_array() else {
-                        return Err(self.shape(x.at, format!("{p} must be an array")));
-                    };
-                    for (i, l) in items.iter().enumerate() {
-                        let lp = Join(&p, &i);
-                        let Some(lo) = l.as_object() else {
-                            return Err(self.shape(l.at, format!("{lp} must be an object")));
-                        };
-                        links.push(self.entity(lo, &lp)?);
-                    }
-                }
+                "links" => links = self.entities(x, &p)?,
                 "rel" => {
                     // rOCCI 4 links name their target's kind here.
                     self.legacy(member.key_at)?;

@@ -5,7 +5,7 @@
 use crate::error::at;
 use crate::jsonread::{Document, collection_class};
 use crate::jsontree::{self, Duplicates, Lines};
-use crate::stream::Item;
+use crate::stream::{Item, Steps, next_item};
 use crate::{Error, ErrorKind, Leniency, Parser, Warning};
 use occi_model::CategoryClass;
 use occi_model::fedcloud_core::Position;
@@ -269,6 +269,12 @@ impl<'p, 'm, R: BufRead> JsonCollectionReader<'p, 'm, R> {
             _ => Err(self.syntax(what)),
         }
     }
+}
+
+impl<R: BufRead> Steps for JsonCollectionReader<'_, '_, R> {
+    fn queue(&mut self) -> (&mut VecDeque<Item>, &mut bool) {
+        (&mut self.pending, &mut self.done)
+    }
 
     /// Reads until at least one item is pending or the document ends (`Ok(false)`).
     fn step(&mut self) -> Result<bool, Error> {
@@ -469,24 +475,6 @@ impl<R: BufRead> Iterator for JsonCollectionReader<'_, '_, R> {
     type Item = Result<Item, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(item) = self.pending.pop_front() {
-                return Some(Ok(item));
-            }
-            if self.done {
-                return None;
-            }
-            match self.step() {
-                Ok(true) => {}
-                Ok(false) => {
-                    self.done = true;
-                    return None;
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-            }
-        }
+        next_item(self)
     }
 }

@@ -166,29 +166,50 @@ impl<'p, 'm, R: BufRead> PlainReader<'p, 'm, R> {
     }
 }
 
+/// A reader that reads its input a step at a time into a queue of items.
+pub(crate) trait Steps {
+    /// The items read and not yet handed out, and whether the reader has finished.
+    fn queue(&mut self) -> (&mut VecDeque<Item>, &mut bool);
+    /// Reads until an item is queued (`Ok(true)`) or the input ends (`Ok(false)`).
+    fn step(&mut self) -> Result<bool, Error>;
+}
+
+/// The next item of `reader`: from its queue, else after another step; nothing after the
+/// end or the first error.
+pub(crate) fn next_item<S: Steps>(reader: &mut S) -> Option<Result<Item, Error>> {
+    loop {
+        let (pending, done) = reader.queue();
+        if let Some(item) = pending.pop_front() {
+            return Some(Ok(item));
+        }
+        if *done {
+            return None;
+        }
+        let r = reader.step();
+        if !matches!(r, Ok(true)) {
+            *reader.queue().1 = true;
+        }
+        if let Err(e) = r {
+            return Some(Err(e));
+        }
+    }
+}
+
+impl<R: BufRead> Steps for PlainReader<'_, '_, R> {
+    fn queue(&mut self) -> (&mut VecDeque<Item>, &mut bool) {
+        (&mut self.pending, &mut self.done)
+    }
+
+    fn step(&mut self) -> Result<bool, Error> {
+        self.fill()
+    }
+}
+
 impl<R: BufRead> Iterator for PlainReader<'_, '_, R> {
     type Item = Result<Item, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(item) = self.pending.pop_front() {
-                return Some(Ok(item));
-            }
-            if self.done {
-                return None;
-            }
-            match self.fill() {
-                Ok(true) => {}
-                Ok(false) => {
-                    self.done = true;
-                    return None;
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-            }
-        }
+        next_item(self)
     }
 }
 
