@@ -423,17 +423,8 @@ impl<R: BufRead> Steps for JsonCollectionReader<'_, '_, R> {
                     let start = self.take_value()?;
                     match of {
                         Of::Locations => {
-                            let src = self.text(start)?;
-                            let lines = Lines::new(src, start);
-                            let tree =
-                                jsontree::parse(src, outer, max_depth, Duplicates::Refuse, &lines)?;
-                            let Some(s) = tree.root.as_str() else {
-                                return Err(at(
-                                    ErrorKind::JsonShape("a location must be a string".into()),
-                                    start,
-                                ));
-                            };
-                            self.pending.push_back(Item::Location(s.to_owned()));
+                            let location = self.string(start, "a location must be a string")?;
+                            self.pending.push_back(Item::Location(location));
                         }
                         Of::Entities => self.member(start, Document::Entity, outer)?,
                         Of::Categories(class) => {
