@@ -14,18 +14,17 @@
 //! Every violation is reported (the validator recovers by skipping the offending subtree), each
 //! with its record index, line and column.
 
+mod lex;
 pub(crate) mod schemas;
 mod simple;
+
+use lex::{Lexer, StartTag, Token, same_name};
 
 pub use schemas::Format;
 pub(crate) use simple::SimpleType;
 
 use crate::finding::{Code, Finding, Severity};
 use fedcloud_core::LineIndex;
-use quick_xml::XmlVersion;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::reader::NsReader;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
@@ -153,31 +152,21 @@ pub fn detect_format(input: &[u8]) -> Option<Format> {
 
 /// The namespace of the root element and where it starts.
 fn root_namespace(text: &str) -> Result<(String, usize), NotWellFormed> {
-    let mut reader = NsReader::from_str(text);
+    let mut lexer = Lexer::new(text, &[], usize::MAX);
     loop {
-        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let err = |message: String| NotWellFormed {
-            offset: before,
-            message,
-            too_deep: false,
-        };
-        let (resolved, event) = reader
-            .read_resolved_event()
-            .map_err(|e| err(e.to_string()))?;
-        match event {
-            Event::Start(_) | Event::Empty(_) => {
-                return match resolved {
-                    ResolveResult::Bound(n) => Ok((n.as_ref().to_owned(), before)),
-                    ResolveResult::Unbound => Ok((String::new(), before)),
-                    ResolveResult::Unknown(p) => Err(err(format!("unbound prefix {p:?}"))),
-                };
-            }
-            Event::DocType(_) => {
-                return Err(err("document type declarations are not accepted".into()));
-            }
-            Event::Eof => return Err(err("no root element".into())),
-            _ => {}
+        match lexer.next_token()? {
+            Token::Start(tag) => return Ok((tag.ns.to_owned(), tag.at)),
+            Token::Eof => return Err(lexer_no_root(text.len())),
+            Token::End | Token::Text(..) => {}
         }
+    }
+}
+
+fn lexer_no_root(offset: usize) -> NotWellFormed {
+    NotWellFormed {
+        offset,
+        message: "no root element".into(),
+        too_deep: false,
     }
 }
 
@@ -307,8 +296,7 @@ pub(crate) struct Compiled {
     globals: HashMap<QName, usize>,
     /// The global declarations by local name (documents give names as borrowed strings).
     by_local: HashMap<&'static str, Vec<(&'static str, usize)>>,
-    /// Every namespace the schema names (document namespaces are mapped onto these without
-    /// allocating).
+    /// Every namespace the schema names (the lexer maps document namespaces onto these).
     namespaces: Vec<&'static str>,
     records: &'static [QName],
 }
@@ -391,15 +379,6 @@ impl Compiled {
         }
         c.namespaces = namespaces;
         Ok(c)
-    }
-
-    /// A document's namespace name as one of the schema's (borrowed), or owned when the schema
-    /// does not know it.
-    fn intern(&self, ns: &str) -> Cow<'static, str> {
-        match self.namespaces.iter().find(|n| **n == ns) {
-            Some(n) => Cow::Borrowed(n),
-            None => Cow::Owned(ns.to_owned()),
-        }
     }
 
     fn compile_content(
@@ -677,7 +656,8 @@ impl<'i> Run<'_, 'i> {
 
     /// A start tag: match it against the parent's content model, then open its frame (or skip
     /// its subtree).
-    fn start(&mut self, ns: &str, local: &str, offset: usize, attrs: &[Attr<'_>]) {
+    fn start(&mut self, tag: &StartTag<'_, '_>) {
+        let (ns, local, offset) = (tag.ns, tag.local, tag.at);
         if self.skip > 0 {
             self.skip += 1;
             return;
@@ -726,7 +706,7 @@ impl<'i> Run<'_, 'i> {
                 self.out.records - 1
             })
         });
-        self.check_attributes(idx, record, offset, attrs);
+        self.check_attributes(idx, record, tag);
         self.frames.push(Frame {
             elem: idx,
             state: State::Start,
@@ -743,7 +723,7 @@ impl<'i> Run<'_, 'i> {
             .by_local
             .get(local)?
             .iter()
-            .find(|(n, _)| same_ns(n, ns))
+            .find(|(n, _)| same_name(n, ns))
             .map(|(_, i)| *i)
     }
 
@@ -756,7 +736,7 @@ impl<'i> Run<'_, 'i> {
         auto.syms.iter().find_map(|s| match s {
             Sym::Element(i) => self
                 .elem(*i)
-                .filter(|e| e.name.local == local && same_ns(e.name.ns, ns))
+                .filter(|e| same_name(e.name.local, local) && same_name(e.name.ns, ns))
                 .map(|_| *i),
             Sym::Any(_) => None,
         })
@@ -799,10 +779,10 @@ impl<'i> Run<'_, 'i> {
                 Some(Sym::Element(i)) => schema
                     .elems
                     .get(*i)
-                    .is_some_and(|e| e.name.local == local && same_ns(e.name.ns, ns)),
+                    .is_some_and(|e| same_name(e.name.local, local) && same_name(e.name.ns, ns)),
                 Some(Sym::Any(w)) => match w.other_than {
                     None => true,
-                    Some(tns) => !ns.is_empty() && ns != tns,
+                    Some(tns) => !ns.is_empty() && !same_name(ns, tns),
                 },
                 None => false,
             };
@@ -839,21 +819,16 @@ impl<'i> Run<'_, 'i> {
         }
     }
 
-    fn check_attributes(
-        &mut self,
-        idx: usize,
-        record: Option<usize>,
-        offset: usize,
-        attrs: &[Attr<'_>],
-    ) {
+    fn check_attributes(&mut self, idx: usize, record: Option<usize>, tag: &StartTag<'_, '_>) {
+        let offset = tag.at;
         let schema = self.schema;
         let Some(elem) = schema.elems.get(idx) else {
             return;
         };
         let mut seen: u64 = 0;
-        for (ans, alocal, value) in attrs {
+        for (ans, alocal, value) in tag.attributes() {
             if ans == XSI_NS {
-                match alocal.as_ref() {
+                match alocal {
                     "schemaLocation" | "noNamespaceSchemaLocation" => continue,
                     other => {
                         self.finding(
@@ -873,7 +848,7 @@ impl<'i> Run<'_, 'i> {
                 .attrs
                 .iter()
                 .enumerate()
-                .find(|(_, a)| a.name.local == alocal && same_ns(a.name.ns, ans));
+                .find(|(_, a)| same_name(a.name.local, alocal) && same_name(a.name.ns, ans));
             match found {
                 None => self.finding(
                     record,
@@ -1034,9 +1009,7 @@ pub(crate) fn validate(
     schema: &Compiled,
     max_depth: usize,
 ) -> Result<Outcome, (NotWellFormed, Outcome)> {
-    let mut reader = NsReader::from_str(text);
-    reader.config_mut().check_end_names = true;
-    reader.config_mut().check_comments = true;
+    let mut lexer = Lexer::new(text, &schema.namespaces, max_depth);
     let mut run = Run {
         schema,
         input: text.as_bytes(),
@@ -1045,191 +1018,20 @@ pub(crate) fn validate(
         frames: Vec::new(),
         skip: 0,
     };
-    let mut depth = 0usize;
-    let mut seen_root = false;
     loop {
-        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let fail = |message: String, run: Run<'_, '_>| {
-            Err((
-                NotWellFormed {
-                    offset: before,
-                    message,
-                    too_deep: false,
-                },
-                run.out,
-            ))
-        };
-        let (resolved, event) = match reader.read_resolved_event() {
-            Ok(x) => x,
-            Err(e) => {
-                let offset = usize::try_from(reader.error_position()).unwrap_or(before);
-                return Err((
-                    NotWellFormed {
-                        offset,
-                        message: e.to_string(),
-                        too_deep: false,
-                    },
-                    run.out,
-                ));
-            }
-        };
-        // Interned only for start tags (an end tag's name was matched with its start tag's).
-        let ns: Option<&str> = match resolved {
-            ResolveResult::Bound(n) => Some(n.into_inner()),
-            ResolveResult::Unbound => None,
-            ResolveResult::Unknown(p) => {
-                return fail(format!("unbound prefix {:?}", p), run);
-            }
-        };
-        match event {
-            Event::Start(_) | Event::Empty(_) if depth == 0 && seen_root => {
-                return fail("junk after the document element".into(), run);
-            }
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                let ns = ns.map_or(Cow::Borrowed(""), |n| schema.intern(n));
-                let empty = matches!(event, Event::Empty(_));
-                let attrs = match read_attributes(&reader, schema, e) {
-                    Ok(a) => a,
-                    Err(m) => return fail(m, run),
-                };
-                depth += 1;
-                seen_root = true;
-                if depth > max_depth {
-                    return Err((
-                        NotWellFormed {
-                            offset: before,
-                            message: format!("nesting deeper than {max_depth} levels"),
-                            too_deep: true,
-                        },
-                        run.out,
-                    ));
-                }
-                run.start(&ns, e.local_name().as_ref(), before, &attrs);
-                if empty {
-                    depth -= 1;
+        match lexer.next_token() {
+            Ok(Token::Start(tag)) => {
+                run.start(&tag);
+                if tag.empty {
                     run.end();
                 }
             }
-            Event::End(_) => {
-                depth = depth.saturating_sub(1);
-                run.end();
-            }
-            Event::Text(t) => {
-                // Text without a carriage return needs no end-of-line normalisation: it is
-                // borrowed from the input as it stands.
-                let content = match in_input(text, t[..].as_bytes()) {
-                    Some(s) if memchr::memchr(b'\r', s.as_bytes()).is_none() => Cow::Borrowed(s),
-                    _ => Cow::Owned(t.xml10_content().into_owned()),
-                };
-                if depth == 0 {
-                    if !content.chars().all(is_xml_space) {
-                        return fail("character data outside the root element".into(), run);
-                    }
-                } else {
-                    run.text(content, before);
-                }
-            }
-            Event::GeneralRef(r) => {
-                let c = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    Ok(None) => match r.as_ref() {
-                        "lt" => "<".into(),
-                        "gt" => ">".into(),
-                        "amp" => "&".into(),
-                        "apos" => "'".into(),
-                        "quot" => "\"".into(),
-                        other => {
-                            return fail(format!("undefined entity &{};", other), run);
-                        }
-                    },
-                    Err(e) => return fail(e.to_string(), run),
-                };
-                if depth == 0 {
-                    return fail("character data outside the root element".into(), run);
-                }
-                run.text(Cow::Owned(c), before);
-            }
-            Event::CData(c) => {
-                if depth == 0 {
-                    return fail("character data outside the root element".into(), run);
-                }
-                let content = c.xml10_content().into_owned();
-                run.text(Cow::Owned(content), before);
-            }
-            Event::DocType(_) => {
-                return fail("document type declarations are not accepted".into(), run);
-            }
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
-            Event::Eof => break,
+            Ok(Token::End) => run.end(),
+            Ok(Token::Text(content, at)) => run.text(content, at),
+            Ok(Token::Eof) => return Ok(run.out),
+            Err(e) => return Err((e, run.out)),
         }
     }
-    if depth > 0 {
-        return Err((
-            NotWellFormed {
-                offset: text.len(),
-                message: "an element is not closed".into(),
-                too_deep: false,
-            },
-            run.out,
-        ));
-    }
-    if !seen_root {
-        return Err((
-            NotWellFormed {
-                offset: text.len(),
-                message: "no root element".into(),
-                too_deep: false,
-            },
-            run.out,
-        ));
-    }
-    Ok(run.out)
-}
-
-/// Namespace names are equal. A document's namespace is interned to the schema's own string
-/// (`Compiled::intern`), so the same pointer usually settles it without comparing the
-/// (long, mostly equal) URIs byte by byte.
-fn same_ns(a: &str, b: &str) -> bool {
-    (std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()) || a == b
-}
-
-/// `part` as the slice of `text` it was read from, when it is one (quick-xml hands out
-/// slices of the input it was given).
-fn in_input<'i>(text: &'i str, part: &[u8]) -> Option<&'i str> {
-    let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-    text.get(start..start.checked_add(part.len())?)
-        .filter(|s| s.as_ptr() == part.as_ptr())
-}
-
-/// An attribute: namespace, local name, normalised value.
-type Attr<'e> = (Cow<'static, str>, Cow<'e, str>, Cow<'e, str>);
-
-/// The attributes of a start tag, namespace declarations left out.
-fn read_attributes<'e>(
-    reader: &NsReader<&[u8]>,
-    schema: &Compiled,
-    e: &'e BytesStart<'_>,
-) -> Result<Vec<Attr<'e>>, String> {
-    let mut out = Vec::new();
-    for a in e.attributes() {
-        let a = a.map_err(|x| x.to_string())?;
-        if a.key.as_namespace_binding().is_some() {
-            continue;
-        }
-        let (res, name) = reader.resolver().resolve_attribute(a.key);
-        let ns = match res {
-            ResolveResult::Bound(n) => schema.intern(n.as_ref()),
-            ResolveResult::Unbound => Cow::Borrowed(""),
-            ResolveResult::Unknown(p) => {
-                return Err(format!("unbound prefix {:?}", p));
-            }
-        };
-        let value = a
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|x| x.to_string())?;
-        out.push((ns, Cow::Borrowed(name.into_inner()), value));
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
