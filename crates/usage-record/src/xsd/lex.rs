@@ -452,15 +452,40 @@ impl<'i, 's> Lexer<'i, 's> {
         Ok((name, end))
     }
 
-    /// A name starting at `at`, the offset after it, and the class bits of its bytes.
-    fn scan_name(&self, at: usize, what: &str) -> Result<(&'i str, usize, u8), NotWellFormed> {
+    /// A name starting at `at`, the offset after it, and where its first colon is (with
+    /// `usize::MAX` when there is more than one).
+    fn scan_name(
+        &self,
+        at: usize,
+        what: &str,
+    ) -> Result<(&'i str, usize, Option<usize>), NotWellFormed> {
         let bytes = self.text.as_bytes();
-        let mut end = at;
+        let rest = bytes.get(at..).unwrap_or(&[]);
+        // The classes of the name's bytes (and of the byte ending it, which has neither WIDE
+        // nor COLON).
         let mut seen = 0;
-        while let Some(c) = bytes.get(end).map(|b| class(*b)).filter(|c| c & NAME != 0) {
-            seen |= c;
-            end += 1;
-        }
+        let len = rest
+            .iter()
+            .position(|b| {
+                let c = class(*b);
+                seen |= c;
+                c & NAME == 0
+            })
+            .unwrap_or(rest.len());
+        let end = at + len;
+        let colon = if seen & COLON == 0 {
+            None
+        } else {
+            let mut colons = rest
+                .iter()
+                .take(len)
+                .enumerate()
+                .filter(|(_, b)| **b == b':');
+            match (colons.next(), colons.next()) {
+                (Some((first, _)), None) => Some(first),
+                _ => Some(usize::MAX),
+            }
+        };
         let name = self.slice(at, end);
         let good = match bytes.get(at).map(|b| class(*b)) {
             _ if end == at => false,
@@ -474,17 +499,19 @@ impl<'i, 's> Lexer<'i, 's> {
             let shown: String = self.text.get(at..).unwrap_or("").chars().take(16).collect();
             return Err(error(at, format!("expected {what} at {shown:?}")));
         }
-        Ok((name, end, seen))
+        Ok((name, end, colon))
     }
 
     /// A qualified name starting at `at` (Namespaces in XML 1.0 §4): the name, its prefix
     /// (empty for none), its local part, and the offset after it.
     fn qname(&self, at: usize, what: &str) -> Result<QName<'i>, NotWellFormed> {
-        let (name, end, seen) = self.scan_name(at, what)?;
-        let (prefix, local) = if seen & COLON == 0 {
-            ("", name)
-        } else {
-            Self::split_qname(name, at)?
+        let (name, end, colon) = self.scan_name(at, what)?;
+        let (prefix, local) = match colon {
+            None => ("", name),
+            Some(c) => match (name.get(..c), c.checked_add(1).and_then(|n| name.get(n..))) {
+                (Some(p), Some(l)) if !p.is_empty() && !l.is_empty() => (p, l),
+                _ => return Err(error(at, format!("{name:?} is not a qualified name"))),
+            },
         };
         Ok(QName {
             name,
@@ -492,14 +519,6 @@ impl<'i, 's> Lexer<'i, 's> {
             local,
             end,
         })
-    }
-
-    /// A name with a colon split into prefix and local part, both non-empty.
-    fn split_qname(qname: &'i str, at: usize) -> Result<(&'i str, &'i str), NotWellFormed> {
-        match qname.split_once(':') {
-            Some((p, l)) if !p.is_empty() && !l.is_empty() && !l.contains(':') => Ok((p, l)),
-            _ => Err(error(at, format!("{qname:?} is not a qualified name"))),
-        }
     }
 
     fn start_tag(&mut self) -> Result<Token<'_, 'i>, NotWellFormed> {
@@ -545,6 +564,9 @@ impl<'i, 's> Lexer<'i, 's> {
         self.declare_namespaces()?;
         self.resolve_attributes()?;
         let (prefix, local) = (tag.prefix, tag.local);
+        if prefix == "xmlns" {
+            return Err(error(at + 1, "an element may not have the prefix xmlns"));
+        }
         let ns = match self.binding(prefix) {
             Some(b) => self.bindings.get(b).map_or("", |b| b.ns.as_ref()),
             None if prefix.is_empty() => "",
@@ -555,9 +577,6 @@ impl<'i, 's> Lexer<'i, 's> {
                 ));
             }
         };
-        if prefix == "xmlns" {
-            return Err(error(at + 1, "an element may not have the prefix xmlns"));
-        }
         self.close_pending = empty;
         Ok(Token::Start(StartTag {
             ns,
@@ -965,5 +984,230 @@ impl<'i, 's> Lexer<'i, 's> {
         .iter()
         .any(|w| upper.starts_with(w));
         !wide && self.text.is_ascii()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KNOWN: &[&str] = &["urn:known"];
+
+    /// The tokens of `doc`, one line each: `<{ns}local a={ns}name=value …` for a start tag
+    /// (`/>` when empty), `>` for an end tag, `"text"` for character data; or the error's offset
+    /// and message.
+    fn tokens(doc: &str) -> Result<Vec<String>, (usize, String)> {
+        let mut lexer = Lexer::new(doc, KNOWN, 8);
+        let mut out = Vec::new();
+        loop {
+            match lexer.next_token().map_err(|e| (e.offset, e.message))? {
+                Token::Start(tag) => {
+                    let mut line = format!("<{{{}}}{}", tag.ns, tag.local);
+                    for (ns, local, value) in tag.attributes() {
+                        line.push_str(&format!(" {{{ns}}}{local}={value}"));
+                    }
+                    if tag.empty {
+                        line.push_str(" />");
+                    }
+                    out.push(line);
+                }
+                Token::End => out.push(">".into()),
+                Token::Text(t, _) => out.push(format!("{t:?}")),
+                Token::Eof => return Ok(out),
+            }
+        }
+    }
+
+    fn ok(doc: &str) -> Vec<String> {
+        tokens(doc).unwrap_or_else(|e| panic!("{doc:?}: {e:?}"))
+    }
+
+    fn fails_at(doc: &str, offset: usize, part: &str) {
+        match tokens(doc) {
+            Ok(t) => panic!("{doc:?} accepted: {t:?}"),
+            Err((at, message)) => {
+                assert_eq!(at, offset, "{doc:?}: {message}");
+                assert!(message.contains(part), "{doc:?}: {message}");
+            }
+        }
+    }
+
+    #[test]
+    fn text_is_normalised_and_borrowed_when_it_can_be() {
+        assert_eq!(
+            ok("<a>x &amp; &#65;&#x42; y</a>"),
+            ["<{}a", "\"x & AB y\"", ">"]
+        );
+        assert_eq!(ok("<a>1\r\n2\r3\n</a>"), ["<{}a", "\"1\\n2\\n3\\n\"", ">"]);
+        assert_eq!(
+            ok("<a>x<![CDATA[<&]]>y<!-- c -->z<?pi d?></a>"),
+            ["<{}a", "\"x\"", "\"<&\"", "\"y\"", "\"z\"", ">"]
+        );
+        assert_eq!(ok("<a><![CDATA[]]></a>"), ["<{}a", ">"]);
+        let doc = "<a>plain text</a>";
+        let mut lexer = Lexer::new(doc, KNOWN, 8);
+        assert!(matches!(lexer.next_token(), Ok(Token::Start(_))));
+        match lexer.next_token() {
+            Ok(Token::Text(Cow::Borrowed(t), 3)) => assert_eq!(t, "plain text"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn attribute_values_are_normalised() {
+        assert_eq!(
+            ok("<a x=\"1\t2\r\n3\n4\" y='&#10;&#9;&lt;' z=\"'\"/>"),
+            ["<{}a {}x=1 2 3 4 {}y=\n\t< {}z=' />"]
+        );
+    }
+
+    #[test]
+    fn namespaces_are_scoped_and_interned() {
+        let doc = "<r xmlns='urn:known' xmlns:p='urn:p'>\
+                   <p:a p:x='1' y='2' xml:lang='en'/>\
+                   <b xmlns='' xmlns:p='urn:q'><p:c/></b>\
+                   <p:d/></r>";
+        assert_eq!(
+            ok(doc),
+            [
+                "<{urn:known}r",
+                "<{urn:p}a {urn:p}x=1 {}y=2 {http://www.w3.org/XML/1998/namespace}lang=en />",
+                "<{}b",
+                "<{urn:q}c />",
+                ">",
+                "<{urn:p}d />",
+                ">"
+            ]
+        );
+        let mut lexer = Lexer::new("<r xmlns='urn:known'/>", KNOWN, 8);
+        match lexer.next_token() {
+            Ok(Token::Start(tag)) => {
+                assert!(std::ptr::eq(tag.ns.as_ptr(), KNOWN[0].as_ptr()));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn prolog_and_epilog() {
+        assert_eq!(
+            ok(
+                "\u{FEFF}<?xml version=\"1.0\" encoding=\"UTF-8\" standalone='no'?>\n<!-- c -->\n<?pi?><a/>\n<!-- d --> "
+            ),
+            ["<{}a />"]
+        );
+        assert_eq!(ok("<?xml version='1.1'?><a/>"), ["<{}a />"]);
+        assert_eq!(
+            ok("<?xml version='1.0' encoding='ISO-8859-1'?><a/>"),
+            ["<{}a />"]
+        );
+        fails_at(
+            "<?xml version='1.0' encoding='ISO-8859-1'?><a>é</a>",
+            30,
+            "encoding",
+        );
+        fails_at(
+            "<?xml version='1.0' encoding='UTF-16'?><a/>",
+            30,
+            "encoding",
+        );
+        fails_at("<?xml standalone='yes'?><a/>", 6, "out of place");
+        fails_at(
+            "<?xml version='1.0' standalone='yes' encoding='UTF-8'?><a/>",
+            37,
+            "out of place",
+        );
+        fails_at(
+            "<?xml version='1.0'?><?xml version='1.0'?><a/>",
+            21,
+            "very start",
+        );
+        fails_at("<a/><?xml version='1.0'?>", 4, "very start");
+        fails_at("<?xml version=\"1.0\"?>x<a/>", 21, "outside the root");
+        fails_at("<a/>&#32;", 4, "outside the root");
+        fails_at("<a/><b/>", 4, "junk after");
+        fails_at("<!DOCTYPE a><a/>", 0, "document type");
+        fails_at("", 0, "no root");
+        fails_at("  <!-- only -->", 15, "no root");
+        fails_at("<a><b></b>", 10, "not closed");
+    }
+
+    #[test]
+    fn well_formedness_errors_and_their_offsets() {
+        fails_at("<a>&#0;</a>", 3, "no legal XML character");
+        fails_at("<a>&#xD800;</a>", 3, "no legal XML character");
+        fails_at("<a>&#x110000;</a>", 3, "no legal XML character");
+        fails_at("<a>&#12a;</a>", 3, "malformed");
+        fails_at("<a>&nbsp;</a>", 3, "undefined entity");
+        fails_at("<a>a & b</a>", 5, "starts no reference");
+        fails_at("<a>a]]>b</a>", 4, "']]>'");
+        fails_at("<a>a\u{1}b</a>", 4, "U+0001");
+        fails_at("<a>a\u{FFFF}b</a>", 4, "U+FFFF");
+        fails_at("<a><!-- a -- b --></a>", 10, "'--'");
+        fails_at("<a><!-- a ---></a>", 10, "'--'");
+        fails_at("<a><!-- a </a>", 3, "not closed");
+        fails_at("<a><![CDATA[x</a>", 3, "not closed");
+        fails_at("<a><![CDATA[\u{2}]]></a>", 12, "U+0002");
+        fails_at("<a><?pi\u{3}?></a>", 7, "white space");
+        fails_at("<a><?p:i x?></a>", 5, "colon");
+        fails_at("<a></b>", 3, "does not match");
+        fails_at("<a></ab>", 3, "does not match");
+        fails_at("<ab></a>", 4, "does not match");
+        fails_at("</a>", 0, "closes nothing");
+        fails_at("<a></a >x", 8, "outside the root");
+        fails_at("<1a/>", 1, "element name");
+        fails_at("<a\u{A0}b/>", 1, "element name");
+        fails_at("<a:b:c xmlns:a='urn:a'/>", 1, "qualified name");
+        fails_at("<a: xmlns:a='urn:a'/>", 1, "qualified name");
+        fails_at("<p:a/>", 1, "not declared");
+        fails_at("<a p:x='1'/>", 3, "not declared");
+        fails_at("<a x='1' x='2'/>", 9, "repeated");
+        fails_at(
+            "<a xmlns:p='urn:x' xmlns:q='urn:x' p:x='1' q:x='2'/>",
+            43,
+            "same namespace",
+        );
+        fails_at("<a x='1'y='2'/>", 8, "white space");
+        fails_at("<a x=1/>", 5, "not quoted");
+        fails_at("<a x/>", 4, "'='");
+        fails_at("<a x='<'/>", 6, "'<'");
+        fails_at("<a x='&'/>", 6, "starts no reference");
+        fails_at("<a x='1/>", 6, "not closed");
+        fails_at("<a", 0, "not closed");
+        fails_at("<a xmlns:p=''/>", 3, "undeclared");
+        fails_at("<a xmlns:xml='urn:x'/>", 3, "xml");
+        fails_at("<a xmlns:xmlns='urn:x'/>", 3, "xmlns");
+        fails_at("<a xmlns:p='http://www.w3.org/2000/xmlns/'/>", 3, "xmlns");
+        fails_at(
+            "<a xmlns='http://www.w3.org/XML/1998/namespace'/>",
+            3,
+            "default",
+        );
+        fails_at("<xmlns:a/>", 1, "prefix xmlns");
+    }
+
+    #[test]
+    fn depth_limit() {
+        let doc = format!("{}{}", "<a>".repeat(9), "</a>".repeat(9));
+        let mut lexer = Lexer::new(&doc, KNOWN, 8);
+        let err = loop {
+            match lexer.next_token() {
+                Ok(Token::Eof) => panic!("accepted"),
+                Ok(_) => {}
+                Err(e) => break e,
+            }
+        };
+        assert!(err.too_deep);
+        assert_eq!(err.offset, 24);
+        assert!(tokens(&format!("{}{}", "<a>".repeat(8), "</a>".repeat(8))).is_ok());
+    }
+
+    #[test]
+    fn many_attributes_are_checked_for_duplicates_by_sorting() {
+        let attrs: String = (0..20).map(|i| format!(" p:a{i}='1'")).collect();
+        let good = format!("<a xmlns:p='urn:p'{attrs}/>");
+        assert_eq!(ok(&good).len(), 1);
+        let bad = format!("<a xmlns:p='urn:p' xmlns:q='urn:p'{attrs} q:a7='2'/>");
+        fails_at(&bad, bad.len() - 10, "same namespace");
     }
 }

@@ -5,6 +5,7 @@
 //! `string` keeps the text as it is, every other built-in type used here collapses runs of white
 //! space and trims.
 
+use super::lex::same_name;
 use std::borrow::Cow;
 
 /// A built-in primitive or derived type (XSD Part 2 §3).
@@ -89,7 +90,7 @@ impl SimpleType {
         {
             return Err(format!("'{v}' does not match the pattern {}", p.source()));
         }
-        if !self.enumeration.is_empty() && !self.enumeration.contains(&v) {
+        if !self.enumeration.is_empty() && !self.enumeration.iter().any(|e| same_name(e, v)) {
             return Err(format!(
                 "'{v}' is not one of the enumerated values {{{}}}",
                 self.enumeration.join(", ")
@@ -177,6 +178,8 @@ fn white_space(base: Builtin, raw: &str) -> Cow<'_, str> {
     let is_ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
     match base {
         Builtin::String => Cow::Borrowed(raw),
+        // Most values hold no byte up to the space: nothing to replace, collapse or trim.
+        _ if raw.bytes().all(|b| b > b' ') => Cow::Borrowed(raw),
         _ => {
             // The white-space characters are ASCII, and no byte of a multi-byte UTF-8 sequence
             // is: the checks run over bytes.
