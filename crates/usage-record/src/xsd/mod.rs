@@ -9,8 +9,9 @@
 //! `src/xsd/simple.rs`.
 //!
 //! Each complex type's content model is compiled once into a Glushkov position automaton
-//! (bounded repetitions unrolled, unbounded ones looped) and documents are checked in one
-//! streaming pass over quick-xml events: memory grows with nesting depth, not with document size.
+//! (bounded repetitions unrolled, unbounded ones looped) and documents are checked in one pass
+//! over the tokens of our own XML tokenizer (`src/xsd/lex.rs`, which also checks
+//! well-formedness and namespaces): memory grows with nesting depth, not with document size.
 //! Every violation is reported (the validator recovers by skipping the offending subtree), each
 //! with its record index, line and column.
 
