@@ -157,17 +157,15 @@ fn root_namespace(text: &str) -> Result<(String, usize), NotWellFormed> {
     loop {
         match lexer.next_token()? {
             Token::Start(tag) => return Ok((tag.ns.to_owned(), tag.at)),
-            Token::Eof => return Err(lexer_no_root(text.len())),
+            Token::Eof => {
+                return Err(NotWellFormed {
+                    offset: text.len(),
+                    message: "no root element".into(),
+                    too_deep: false,
+                });
+            }
             Token::End | Token::Text(..) => {}
         }
-    }
-}
-
-fn lexer_no_root(offset: usize) -> NotWellFormed {
-    NotWellFormed {
-        offset,
-        message: "no root element".into(),
-        too_deep: false,
     }
 }
 
