@@ -181,6 +181,17 @@ fn class(b: u8) -> u8 {
     CLASS.get(usize::from(b)).copied().unwrap_or(0)
 }
 
+/// The innermost binding of `prefix` among `bindings` (`None` also when the default namespace
+/// is undeclared).
+fn binding_in(bindings: &[Binding<'_>], prefix: &str) -> Option<usize> {
+    let (i, b) = bindings
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, b)| same_name(b.prefix, prefix))?;
+    (!b.ns.is_empty()).then_some(i)
+}
+
 /// White space (`S`, XML 1.0 production 3).
 fn is_space(b: u8) -> bool {
     class(b) & SPACE != 0
@@ -712,37 +723,26 @@ impl<'i, 's> Lexer<'i, 's> {
     /// The innermost binding of `prefix` in scope (`None` also when the default namespace is
     /// undeclared).
     fn binding(&self, prefix: &str) -> Option<usize> {
-        let (i, b) = self
-            .bindings
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, b)| same_name(b.prefix, prefix))?;
-        (!b.ns.is_empty()).then_some(i)
+        binding_in(&self.bindings, prefix)
     }
 
     /// Prefixed attributes get their namespace; no two attributes may have the same expanded
     /// name (Namespaces in XML 1.0 §6.3).
     fn resolve_attributes(&mut self) -> Result<(), NotWellFormed> {
         let mut prefixed = false;
-        for k in 0..self.attrs.len() {
-            let Some(a) = self.attrs.get(k) else {
-                break;
+        for a in self
+            .attrs
+            .iter_mut()
+            .filter(|a| !a.declares && !a.prefix.is_empty())
+        {
+            let Some(b) = binding_in(&self.bindings, a.prefix) else {
+                return Err(error(
+                    a.at,
+                    format!("the prefix {:?} is not declared", a.prefix),
+                ));
             };
-            if a.declares {
-                continue;
-            }
-            let (prefix, at) = (a.prefix, a.at);
-            if prefix.is_empty() {
-                continue;
-            }
-            let Some(b) = self.binding(prefix) else {
-                return Err(error(at, format!("the prefix {prefix:?} is not declared")));
-            };
+            a.binding = Some(b);
             prefixed = true;
-            if let Some(a) = self.attrs.get_mut(k) {
-                a.binding = Some(b);
-            }
         }
         if prefixed {
             self.unique_expanded_names()?;
