@@ -733,6 +733,32 @@ fn valid_unit(unit: &str) -> bool {
     VALID_UNITS.iter().any(|u| py_lower_eq(unit, u))
 }
 
+/// The indices of the fields read by the record-level checks of every record, looked up once
+/// per message rather than by name per record.
+#[derive(Debug, Clone, Copy)]
+struct Slots {
+    service_level: Option<usize>,
+    service_level_type: Option<usize>,
+    start_time: Option<usize>,
+    end_time: Option<usize>,
+    fqan: Option<usize>,
+    status: Option<usize>,
+}
+
+impl Slots {
+    fn of(record_type: RecordType) -> Self {
+        let at = |name| record_type.field_index(name);
+        Self {
+            service_level: at("ServiceLevel"),
+            service_level_type: at("ServiceLevelType"),
+            start_time: at("StartTime"),
+            end_time: at("EndTime"),
+            fqan: at("FQAN"),
+            status: at("Status"),
+        }
+    }
+}
+
 pub(super) struct RecordBuilder<'a, 'o> {
     text: &'a str,
     record_type: RecordType,
@@ -757,6 +783,13 @@ pub(super) struct RecordBuilder<'a, 'o> {
     prev: usize,
     /// Where ServiceLevelType is in this record type.
     slt_index: Option<usize>,
+    /// Where the fields the record-level checks read are in this record type.
+    slots: Slots,
+    /// The fields a record of this type must have in this profile (bit per field index).
+    required: u64,
+    /// The last first FQAN the strict check passed: producers repeat one FQAN record after
+    /// record, and the verdict depends on the text alone.
+    fqan_passed: String,
     /// Values come from XML: numbers are stripped, and apel checks the record once (its
     /// second check pass runs for text messages only).
     pub(super) xml: bool,
@@ -782,6 +815,16 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             next_guess: vec![u8::MAX; record_type.fields().len() + 1],
             prev: record_type.fields().len(),
             slt_index: record_type.field_index("ServiceLevelType"),
+            slots: Slots::of(record_type),
+            required: record_type
+                .fields()
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| {
+                    f.mandatory || (f.strict_mandatory && options.profile == Profile::Strict)
+                })
+                .fold(0, |mask, (i, _)| mask | 1 << i),
+            fqan_passed: String::new(),
             xml: false,
         }
     }
@@ -1332,9 +1375,28 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
     }
 
     fn failed(&self, name: &str) -> bool {
-        self.record_type
-            .field_index(name)
-            .is_some_and(|i| self.failed & (1 << i) != 0)
+        self.failed_at(self.record_type.field_index(name))
+    }
+
+    /// Whether the value of the field at `slot` failed conversion.
+    fn failed_at(&self, slot: Option<usize>) -> bool {
+        slot.is_some_and(|i| self.failed & (1 << i) != 0)
+    }
+
+    /// The time in the field at `slot`.
+    fn time_at(&self, slot: Option<usize>) -> Option<UtcTime> {
+        match self.record.value(slot?)? {
+            Value::Time(t) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// The text in the field at `slot`.
+    fn text_at(&self, slot: Option<usize>) -> Option<&str> {
+        match self.record.value(slot?)? {
+            Value::Text(t) => Some(t),
+            _ => None,
+        }
     }
 
     fn at(&self, name: &str) -> Position {
@@ -1372,7 +1434,11 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             _ => {}
         }
         if self.record_type == RecordType::CloudSummary && !self.apel() {
-            self.check_order("EarliestStartTime", "LatestStartTime");
+            let slots = (
+                self.record_type.field_index("EarliestStartTime"),
+                self.record_type.field_index("LatestStartTime"),
+            );
+            self.check_order(("EarliestStartTime", "LatestStartTime"), slots);
         }
         let valid = !self.findings.iter().any(Finding::is_error);
         let mut entry = Entry {
@@ -1395,6 +1461,9 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
     }
 
     fn check_mandatory(&mut self) {
+        if self.seen & self.required == self.required {
+            return;
+        }
         let apel = self.apel();
         for (i, field) in self.record_type.fields().iter().enumerate() {
             if self.seen & (1 << i) != 0 {
@@ -1477,10 +1546,14 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
     }
 
     fn check_job04_factor(&mut self) {
-        if self.failed("ServiceLevel") || self.failed("ServiceLevelType") {
+        let slots = self.slots;
+        if self.failed_at(slots.service_level) || self.failed_at(slots.service_level_type) {
             return;
         }
-        let has_sl = self.record.get("ServiceLevel").is_some();
+        let has_sl = slots
+            .service_level
+            .and_then(|i| self.record.value(i))
+            .is_some();
         // Positions are resolved only for a finding; `finish` resets `slt` after the checks.
         let at = |b: &Self| b.at("ServiceLevel");
         match (std::mem::replace(&mut self.slt, Slt::Absent), has_sl) {
@@ -1526,8 +1599,10 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
     }
 
     fn check_job_times(&mut self) {
-        let (Some(start), Some(end)) = (self.record.time("StartTime"), self.record.time("EndTime"))
-        else {
+        let (Some(start), Some(end)) = (
+            self.time_at(self.slots.start_time),
+            self.time_at(self.slots.end_time),
+        ) else {
             return;
         };
         if end < start {
@@ -1571,14 +1646,24 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
 
     fn check_fqan(&mut self) {
         // As `Record::primary_fqan`, checked without building the FQAN.
-        let checked = self.record.first_fqan().map(|first| {
-            fedcloud_core::Fqan::check(
-                first,
-                fedcloud_core::FqanSyntax::Lenient,
-                &fedcloud_core::TextLimits::default(),
-            )
-        });
-        if let Some(Err(e)) = checked {
+        // (The record is borrowed directly: `fqan_passed` changes while `first` is held.)
+        let Some(Value::Text(text)) = self.slots.fqan.and_then(|i| self.record.value(i)) else {
+            return;
+        };
+        let first = text.split(';').next().unwrap_or(text);
+        if super::schema::same(first, &self.fqan_passed) {
+            return;
+        }
+        let checked = fedcloud_core::Fqan::check(
+            first,
+            fedcloud_core::FqanSyntax::Lenient,
+            &fedcloud_core::TextLimits::default(),
+        );
+        if checked.is_ok() {
+            self.fqan_passed.clear();
+            self.fqan_passed.push_str(first);
+        }
+        if let Err(e) = checked {
             let at = self.at("FQAN");
             let fqan = self.record.text("FQAN").unwrap_or_default().to_owned();
             self.push(
@@ -1753,7 +1838,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
     }
 
     fn check_cloud_strict(&mut self) {
-        if let Some(status) = self.record.text("Status")
+        if let Some(status) = self.text_at(self.slots.status)
             && !["completed", "started", "suspended"].contains(&status)
         {
             let status = status.to_owned();
@@ -1767,8 +1852,9 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                     ),
                 );
         }
-        self.check_order("StartTime", "EndTime");
-        if let Some(end) = self.record.time("EndTime")
+        let slots = (self.slots.start_time, self.slots.end_time);
+        self.check_order(("StartTime", "EndTime"), slots);
+        if let Some(end) = self.time_at(self.slots.end_time)
             && self
                 .options
                 .now
@@ -1788,8 +1874,13 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         }
     }
 
-    fn check_order(&mut self, first: &'static str, second: &'static str) {
-        if let (Some(a), Some(b)) = (self.record.time(first), self.record.time(second))
+    /// `second` (at `slots.1`) is not before `first` (at `slots.0`).
+    fn check_order(
+        &mut self,
+        (first, second): (&'static str, &'static str),
+        slots: (Option<usize>, Option<usize>),
+    ) {
+        if let (Some(a), Some(b)) = (self.time_at(slots.0), self.time_at(slots.1))
             && b < a
         {
             self.push(

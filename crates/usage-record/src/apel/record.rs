@@ -125,6 +125,11 @@ impl<'a> Record<'a> {
         Ok(())
     }
 
+    /// The value of the field at `index` of the record type's fields.
+    pub(crate) fn value(&self, index: usize) -> Option<&Value<'a>> {
+        self.values.get(index).and_then(Option::as_ref)
+    }
+
     pub(crate) fn slot_mut(&mut self, index: usize) -> Option<&mut Option<Value<'a>>> {
         self.values.get_mut(index)
     }
