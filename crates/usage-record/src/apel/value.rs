@@ -212,7 +212,12 @@ pub(crate) fn py_lower_eq(s: &str, word: &str) -> bool {
     if s.len() == word.len() {
         s.eq_ignore_ascii_case(word)
     } else {
-        s.len() > word.len() && s.contains('\u{212A}') && s.to_lowercase() == word
+        // Each Kelvin sign is two bytes longer than the `k` it lowers to.
+        s.len() > word.len()
+            && (s.len() - word.len()).is_multiple_of(2)
+            && word.contains('k')
+            && s.contains('\u{212A}')
+            && s.to_lowercase() == word
     }
 }
 
@@ -267,12 +272,21 @@ pub(crate) fn py_int(s: &str, underscores: bool) -> Option<PyInt> {
     Some(value.map_or(PyInt::Big, PyInt::Small))
 }
 
+/// 10⁰ to 10¹⁵, each an exact double.
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
 /// A float as Python's `float()` reads it (ASCII): decimal literals with optional exponent and
 /// underscores between digits, or `inf`, `infinity`, `nan` in any case, with a sign.
 pub(crate) fn py_float(s: &str, underscores: bool) -> Option<f64> {
     let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
     let special = |word: &str| unsigned.eq_ignore_ascii_case(word);
-    if special("inf") || special("infinity") || special("nan") {
+    let letter = unsigned
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphabetic);
+    if letter && (special("inf") || special("infinity") || special("nan")) {
         let v = if special("nan") {
             f64::NAN
         } else {
@@ -282,16 +296,30 @@ pub(crate) fn py_float(s: &str, underscores: bool) -> Option<f64> {
     }
     let b = unsigned.as_bytes();
     let mut i = 0;
-    let mut saw_underscore = false;
-    let mut digits = |i: &mut usize| -> Option<usize> {
+    // The digits read: as one integer (exact while there are at most 19), how many, and
+    // whether an underscore separated them.
+    #[derive(Default)]
+    struct Digits {
+        value: u64,
+        count: usize,
+        underscore: bool,
+    }
+    let digits = |i: &mut usize, seen: &mut Digits| -> Option<usize> {
         let start = *i;
         let mut prev_digit = false;
         while let Some(&c) = b.get(*i) {
             match c {
-                b'0'..=b'9' => prev_digit = true,
+                b'0'..=b'9' => {
+                    prev_digit = true;
+                    seen.value = seen
+                        .value
+                        .wrapping_mul(10)
+                        .wrapping_add(u64::from(c - b'0'));
+                    seen.count += 1;
+                }
                 b'_' if underscores && prev_digit => {
                     prev_digit = false;
-                    saw_underscore = true;
+                    seen.underscore = true;
                 }
                 _ => break,
             }
@@ -302,31 +330,44 @@ pub(crate) fn py_float(s: &str, underscores: bool) -> Option<f64> {
         }
         Some(*i - start)
     };
-    let int_len = digits(&mut i)?;
+    let mut mantissa = Digits::default();
+    let int_len = digits(&mut i, &mut mantissa)?;
+    let int_digits = mantissa.count;
     let mut frac_len = 0;
     if b.get(i) == Some(&b'.') {
         i += 1;
         if b.get(i) == Some(&b'_') {
             return None;
         }
-        frac_len = digits(&mut i)?;
+        frac_len = digits(&mut i, &mut mantissa)?;
     }
     if int_len + frac_len == 0 {
         return None;
+    }
+    if i == b.len()
+        && mantissa.count <= 15
+        && let Some(&scale) = POWERS_OF_TEN.get(mantissa.count - int_digits)
+    {
+        // Fifteen digits or fewer and no exponent: the digits and the power of ten are both
+        // exact doubles, and one IEEE division rounds their quotient correctly (Clinger's fast
+        // path), the value `str::parse` returns too.
+        #[expect(clippy::cast_precision_loss, reason = "below 10^15 < 2^53: exact")]
+        let x = mantissa.value as f64 / scale;
+        return Some(if s.starts_with('-') { -x } else { x });
     }
     if matches!(b.get(i), Some(b'e' | b'E')) {
         i += 1;
         if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        if digits(&mut i)? == 0 {
+        if digits(&mut i, &mut Digits::default())? == 0 {
             return None;
         }
     }
     if i != b.len() {
         return None;
     }
-    if saw_underscore {
+    if mantissa.underscore {
         s.replace('_', "").parse::<f64>().ok()
     } else {
         s.parse::<f64>().ok()
@@ -468,6 +509,12 @@ fn date_parts(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> Option
 
 /// The strict profile's times: epoch seconds (ASCII digits, optional `-`) or ISO 8601 with `Z`.
 pub(crate) fn strict_datetime(s: &str) -> Result<UtcTime, TimeError> {
+    let b = s.as_bytes();
+    // Up to 18 digits always fit 64 bits: read here, as `parse_epoch` would.
+    if (1..=18).contains(&b.len()) && b.iter().all(u8::is_ascii_digit) {
+        let secs = b.iter().fold(0i64, |n, &c| n * 10 + i64::from(c - b'0'));
+        return UtcTime::from_epoch_seconds(secs).map_err(|e| TimeError::Range(e.to_string()));
+    }
     if s.bytes().all(|c| c.is_ascii_digit() || c == b'-') && !s.is_empty() {
         return UtcTime::parse_epoch(s).map_err(|e| TimeError::Range(e.to_string()));
     }
@@ -814,6 +861,33 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Plain decimals (the fast path takes those of up to fifteen digits) read to the same
+        /// bits as `str::parse`, with and without underscores between digits.
+        #[test]
+        fn python_float_matches_parse(
+            sign in "[-+]?",
+            int in "[0-9]{0,10}",
+            frac in proptest::option::of("[0-9]{0,10}"),
+            cut: usize,
+        ) {
+            let body = match &frac {
+                Some(f) => format!("{int}.{f}"),
+                None => int.clone(),
+            };
+            proptest::prop_assume!(body.bytes().any(|b| b.is_ascii_digit()));
+            let text = format!("{sign}{body}");
+            let expected = text.parse::<f64>().ok().map(f64::to_bits);
+            proptest::prop_assert_eq!(py_float(&text, false).map(f64::to_bits), expected);
+            // The same digits with one underscore inside the integer part.
+            if int.len() >= 2 {
+                let at = 1 + cut % (int.len() - 1);
+                let split = format!("{sign}{}_{}", &text[sign.len()..sign.len() + at], &text[sign.len() + at..]);
+                proptest::prop_assert_eq!(py_float(&split, true).map(f64::to_bits), expected);
+            }
+        }
+    }
+
     #[test]
     fn python_float() {
         for (s, v) in [
@@ -823,6 +897,12 @@ mod tests {
             ("1E+5", 1e5),
             ("1_000.5", 1000.5),
             ("-2", -2.0),
+            ("-0.0", -0.0),
+            ("0.1", 0.1),
+            ("123456789012345", 123_456_789_012_345.0),
+            ("0.123456789012345", 0.123_456_789_012_345),
+            ("1234567890123456.5", 1_234_567_890_123_456.5),
+            ("9007199254740993", 9_007_199_254_740_993.0),
         ] {
             assert_eq!(py_float(s, true), Some(v), "{s}");
         }
