@@ -426,6 +426,22 @@ mod tests {
             codes(&format!("{c}FQAN: ops\n")),
             [(InvalidFqan, Some("FQAN".into()))]
         );
+        // The check remembers the last FQAN it passed: a different one after it, and the
+        // remembered one's prefix, are still checked in full.
+        let fqans = ["/ops", "ops", "/ops", "/o", "/ops/Role=x y", "/ops"]
+            .map(|f| format!("VMUUID: u\nSiteName: s\nMachineName: m\nFQAN: {f}\n"))
+            .join("%%\n");
+        let text = format!("APEL-cloud-message: v0.4\n{fqans}");
+        let m = parse_message(text.as_bytes(), &strict);
+        let bad: Vec<_> = m
+            .findings
+            .iter()
+            .map(|f| (f.record, f.code, f.position.line))
+            .collect();
+        assert_eq!(
+            bad,
+            [(Some(1), InvalidFqan, 10), (Some(4), InvalidFqan, 25)]
+        );
         assert_eq!(
             codes(&format!("{c}BenchmarkType: {}\n", "x".repeat(51))),
             [(TextTooLong, Some("BenchmarkType".into()))]
