@@ -536,6 +536,9 @@ struct Lines<'a> {
 impl<'a> Iterator for Lines<'a> {
     type Item = Line<'a>;
 
+    // Inlined: a line handed back through memory was copied with wide loads over the narrow
+    // stores that built it, which the processor cannot forward (a stall on every line).
+    #[inline(always)]
     fn next(&mut self) -> Option<Line<'a>> {
         if self.rest.is_empty() {
             return None;
@@ -585,18 +588,19 @@ pub(crate) fn strip_braces(value: &str) -> &str {
     value.get(start..end).unwrap_or_default()
 }
 
-/// `text.split(',')` with the `memchr` search (dictionaries are read on every v0.4 record).
+/// `text.split(',')`, by a plain scan: dictionaries are short and read on every v0.4 record.
 fn split_commas(text: &str) -> impl Iterator<Item = &str> {
-    let mut from = 0;
-    memchr::memchr_iter(b',', text.as_bytes())
-        .map(Some)
-        .chain(std::iter::once(None))
-        .map(move |comma| {
-            let end = comma.unwrap_or(text.len());
-            let item = text.get(from..end).unwrap_or_default();
-            from = end + 1;
-            item
-        })
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.bytes().position(|b| b == b',') {
+            Some(i) => {
+                rest = current.get(i + 1..);
+                current.get(..i)
+            }
+            None => rest.take(),
+        }
+    })
 }
 
 /// The name part of a dictionary item (`name: value`).
@@ -999,12 +1003,20 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 ),
             );
         }
-        let converted = self.convert(field, value, value_mark);
+        // The record's values are lent out while the value is converted into its slot.
+        let mut values = std::mem::take(self.record.values_mut());
+        let converted = match values.get_mut(index) {
+            Some(slot) => self.convert(field, value, value_mark, slot),
+            None => Err(()),
+        };
+        *self.record.values_mut() = values;
         self.store(index, converted, value_mark);
     }
 
-    /// Records the outcome of converting field `index`.
-    fn store(&mut self, index: usize, converted: Result<Option<Value<'a>>, ()>, mark: Mark) {
+    /// Records the outcome of converting field `index`, whose value is already in the record
+    /// when `converted` is `Ok`.
+    #[inline(always)]
+    fn store(&mut self, index: usize, converted: Result<(), ()>, mark: Mark) {
         let bit = 1u64 << index;
         self.seen |= bit;
         self.failed &= !bit;
@@ -1012,15 +1024,12 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             *slot = mark;
         }
         match converted {
-            Ok(v) => {
+            Ok(()) => {
                 if Some(index) == self.slt_index {
-                    self.slt = Slt::Explicit(match &v {
+                    self.slt = Slt::Explicit(match self.record.value(index) {
                         Some(Value::Text(t)) => Some(t.to_string()),
                         _ => None,
                     });
-                }
-                if let Some(slot) = self.record.slot_mut(index) {
-                    *slot = v;
                 }
             }
             Err(()) => {
@@ -1041,16 +1050,23 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let Some(&field) = self.record_type.fields().get(index) else {
             return;
         };
-        let converted = self
-            .convert(field, raw, mark)
-            .map(|v| v.map(Value::into_owned));
+        let mut out = None;
+        let converted = self.convert(field, raw, mark, &mut out);
+        if converted.is_ok()
+            && let Some(slot) = self.record.slot_mut(index)
+        {
+            *slot = out.map(Value::into_owned);
+        }
         self.store(index, converted, mark);
     }
 
     /// A value the XML reader has already typed (a time or a duration).
     pub(super) fn xml_typed(&mut self, name: &str, value: Value<'static>, mark: Mark) {
-        if let Some(index) = self.record_type.field_index(name) {
-            self.store(index, Ok(Some(value)), mark);
+        if let Some(index) = self.record_type.field_index(name)
+            && let Some(slot) = self.record.slot_mut(index)
+        {
+            *slot = Some(value);
+            self.store(index, Ok(()), mark);
         }
     }
 
@@ -1070,13 +1086,17 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         }
     }
 
-    /// Converts one value; on failure the finding is already pushed.
+    /// Converts one value into `out` (left as it is on failure, when the finding is already
+    /// pushed). The value is built in its place: returning it made the processor reload it,
+    /// as wide loads over the narrow stores that had just built it, on every line.
+    #[inline(always)]
     fn convert<'v>(
         &mut self,
         field: Field,
         value: &'v str,
         mark: Mark,
-    ) -> Result<Option<Value<'v>>, ()> {
+        out: &mut Option<Value<'v>>,
+    ) -> Result<(), ()> {
         let text = self.text;
         let at = move || mark.resolve(text);
         let name = field.name;
@@ -1101,7 +1121,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                 );
                 return Err(());
             }
-            return Ok(None);
+            *out = None;
+            return Ok(());
         }
         let apel = self.apel();
         match field.kind {
@@ -1123,7 +1144,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                         return Err(());
                     }
                 }
-                Ok(Some(Value::Text(Cow::Borrowed(value))))
+                *out = Some(Value::Text(Cow::Borrowed(value)));
+                Ok(())
             }
             Kind::Int32 | Kind::Int64 => {
                 match py_int(if self.xml { py_strip(value) } else { value }, apel) {
@@ -1143,7 +1165,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                             self.negative(at(), name);
                             return Err(());
                         }
-                        Ok(Some(Value::Int(v)))
+                        *out = Some(Value::Int(v));
+                        Ok(())
                     }
                     Some(PyInt::Big) => {
                         self.strict_error(
@@ -1155,7 +1178,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                             ),
                         );
                         if apel {
-                            Ok(Some(Value::BigInt(Cow::Borrowed(value))))
+                            *out = Some(Value::BigInt(Cow::Borrowed(value)));
+                            Ok(())
                         } else {
                             Err(())
                         }
@@ -1188,7 +1212,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                         self.negative(at(), name);
                         return Err(());
                     }
-                    Ok(Some(Value::Float(x)))
+                    *out = Some(Value::Float(x));
+                    Ok(())
                 }
                 None => {
                     self.error(
@@ -1208,7 +1233,10 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                     strict_datetime(value)
                 };
                 match parsed {
-                    Ok(t) => Ok(Some(Value::Time(t))),
+                    Ok(t) => {
+                        *out = Some(Value::Time(t));
+                        Ok(())
+                    }
                     Err(TimeError::Syntax(apel_text)) => {
                         let msg = if apel {
                             format!("{value:?} is neither epoch seconds nor YYYY-MM-DDThh:mm:ssZ")
@@ -1232,7 +1260,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                     }
                 }
             }
-            Kind::Benchmark { integer } => self.benchmark(field, value, mark, integer),
+            Kind::Benchmark { integer } => self.benchmark(field, value, mark, integer, out),
         }
     }
 
@@ -1243,7 +1271,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         value: &'v str,
         mark: Mark,
         integer: bool,
-    ) -> Result<Option<Value<'v>>, ()> {
+        out: &mut Option<Value<'v>>,
+    ) -> Result<(), ()> {
         let text = self.text;
         let at = move || mark.resolve(text);
         let name = field.name;
@@ -1251,7 +1280,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let mut problem: Option<String> = None;
         let mut choice = BenchmarkChoice::default();
         // Validate without collecting: dictionaries hold one to three entries, so the duplicate
-        // check compares each key with the keys of the items before it.
+        // check compares each key with the keys before it, kept here for the first few.
+        let mut keys = [""; 4];
         for (n, item) in split_commas(inner).enumerate() {
             match split_entry(item) {
                 Err(p) => {
@@ -1259,10 +1289,16 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
                     break;
                 }
                 Ok((k, x)) => {
-                    if split_commas(inner)
-                        .take(n)
-                        .any(|earlier| dict_key(earlier) == k)
-                    {
+                    let duplicate = match keys.get(..n) {
+                        Some(earlier) => earlier.contains(&k),
+                        None => split_commas(inner)
+                            .take(n)
+                            .any(|earlier| dict_key(earlier) == k),
+                    };
+                    if let Some(slot) = keys.get_mut(n) {
+                        *slot = k;
+                    }
+                    if duplicate {
                         problem = Some(format!("Duplicate keys found in {value}"));
                         break;
                     }
@@ -1345,7 +1381,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             );
             return Err(());
         }
-        Ok(Some(Value::Benchmarks(dict)))
+        *out = Some(Value::Benchmarks(dict));
+        Ok(())
     }
 
     /// A record on which apel's loader stops with an uncaught exception. Under the apel profile

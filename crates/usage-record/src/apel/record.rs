@@ -130,6 +130,11 @@ impl<'a> Record<'a> {
         self.values.get(index).and_then(Option::as_ref)
     }
 
+    /// The values, one per field of the record type.
+    pub(crate) fn values_mut(&mut self) -> &mut Vec<Option<Value<'a>>> {
+        &mut self.values
+    }
+
     pub(crate) fn slot_mut(&mut self, index: usize) -> Option<&mut Option<Value<'a>>> {
         self.values.get_mut(index)
     }
