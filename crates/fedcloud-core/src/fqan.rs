@@ -324,6 +324,35 @@ fn keyword_value<'a>(component: &'a str, keyword: &str, syntax: FqanSyntax) -> O
     matched.then(|| component.get(keyword.len()..).unwrap_or_default())
 }
 
+/// [`NAME_BYTES`] flag: allowed in a name in both syntaxes (ASCII letters, digits, `_`).
+const NAME_STRICT: u8 = 1;
+/// [`NAME_BYTES`] flag: allowed in a name in the lenient syntax (also `.` and `-`).
+const NAME_LENIENT: u8 = 2;
+
+/// For each byte, the syntaxes whose names may hold it: a table look-up per byte, since FQANs
+/// are checked on every record of an accounting message.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "compile-time table: the index runs over 0..256"
+)]
+const NAME_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0u8;
+    loop {
+        table[b as usize] = if b.is_ascii_alphanumeric() || b == b'_' {
+            NAME_STRICT | NAME_LENIENT
+        } else if b == b'.' || b == b'-' {
+            NAME_LENIENT
+        } else {
+            0
+        };
+        if b == u8::MAX {
+            break table;
+        }
+        b += 1;
+    }
+};
+
 fn check_name(
     input: &str,
     start: usize,
@@ -341,10 +370,13 @@ fn check_name(
     if wildcard_ok && name == "*" {
         return Ok(());
     }
-    let lenient = syntax == FqanSyntax::Lenient;
-    let bad = name.bytes().position(|b| {
-        !(b.is_ascii_alphanumeric() || b == b'_' || (lenient && (b == b'.' || b == b'-')))
-    });
+    let allowed = match syntax {
+        FqanSyntax::Strict => NAME_STRICT,
+        FqanSyntax::Lenient => NAME_LENIENT,
+    };
+    let bad = name
+        .bytes()
+        .position(|b| NAME_BYTES.get(usize::from(b)).copied().unwrap_or(0) & allowed == 0);
     // Every byte before the first bad one is ASCII, so `i` starts a character.
     match bad.and_then(|i| Some((i, name.get(i..)?.chars().next()?))) {
         Some((i, c)) => Err(Error::at(
@@ -371,7 +403,19 @@ fn parse_parts<'a>(
     let mut capability: Option<&str> = None;
     let mut wildcard_at: Option<usize> = None;
     let mut offset = 1;
-    for (index, component) in body.split('/').enumerate() {
+    // `body.split('/')` by a plain scan: components are short.
+    let mut rest = Some(body);
+    let components = std::iter::from_fn(|| {
+        let current = rest?;
+        match current.bytes().position(|b| b == b'/') {
+            Some(i) => {
+                rest = current.get(i + 1..);
+                current.get(..i)
+            }
+            None => rest.take(),
+        }
+    });
+    for (index, component) in components.enumerate() {
         if index >= limits.max_components {
             return Err(Error::new(
                 ErrorKind::TooManyComponents {
@@ -614,6 +658,34 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["a", "b", "c"]
         );
+    }
+
+    /// The byte table against the rule it encodes, for every byte in every position.
+    #[test]
+    fn name_bytes() {
+        for b in 0..=u8::MAX {
+            let c = char::from(b);
+            let strict = b.is_ascii_alphanumeric() || b == b'_';
+            let lenient = strict || b == b'.' || b == b'-';
+            for (syntax, allowed) in [(FqanSyntax::Strict, strict), (FqanSyntax::Lenient, lenient)]
+            {
+                for text in [
+                    format!("/{c}"),
+                    format!("/vo/a{c}"),
+                    format!("/vo/Role={c}x"),
+                ] {
+                    // '/' is the separator, and "*" a wildcard only in patterns.
+                    if c == '/' {
+                        continue;
+                    }
+                    assert_eq!(
+                        Fqan::check(&text, syntax, &TextLimits::default()).is_ok(),
+                        allowed,
+                        "{text:?} {syntax:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -1687,7 +1687,11 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let Some(Value::Text(text)) = self.slots.fqan.and_then(|i| self.record.value(i)) else {
             return;
         };
-        let first = text.split(';').next().unwrap_or(text);
+        let first = text
+            .bytes()
+            .position(|b| b == b';')
+            .and_then(|i| text.get(..i))
+            .unwrap_or(text);
         if super::schema::same(first, &self.fqan_passed) {
             return;
         }
