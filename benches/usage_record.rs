@@ -1,6 +1,6 @@
 //! usage-record: parse + validate APEL text messages of 20,000 records (the size the spec's
 //! peer figures use): caso-shaped cloud v0.4 records and job v0.4 records with benchmark
-//! dictionaries, in both profiles.
+//! dictionaries (also with a different FQAN on every record), in both profiles.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -49,6 +49,26 @@ pub fn job_message() -> String {
         );
     }
     s
+}
+
+/// [`job_message`] with a different FQAN (VO and group) on every record: the strict profile's
+/// FQAN check cannot reuse the verdict of the record before.
+pub fn job_message_distinct_fqans() -> String {
+    let mut n = 0;
+    job_message()
+        .lines()
+        .map(|line| {
+            if line.starts_with("FQAN: ") {
+                n += 1;
+                format!(
+                    "FQAN: /vo{n}.example.org/group{}/Role=production/Capability=NULL\n",
+                    n % 7
+                )
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect()
 }
 
 /// CAR 1.2 job records in a `UsageRecords` document, as ARC's JURA writes them.
@@ -141,7 +161,11 @@ fn bench_xml(c: &mut Criterion) {
 
 fn bench(c: &mut Criterion) {
     let clock = FixedClock("2026-11-21T00:00:00Z".parse().unwrap());
-    for (name, text) in [("cloud_v0.4", cloud_message()), ("job_v0.4", job_message())] {
+    for (name, text) in [
+        ("cloud_v0.4", cloud_message()),
+        ("job_v0.4", job_message()),
+        ("job_v0.4_distinct_fqans", job_message_distinct_fqans()),
+    ] {
         let mut g = c.benchmark_group(format!("apel_text/{name}"));
         g.sample_size(20);
         g.throughput(Throughput::Elements(RECORDS as u64));
