@@ -415,15 +415,10 @@ fn parse_parts<'a>(
             None => rest.take(),
         }
     });
+    // The limit counts group names, as documented: the qualifiers, at most one of each, come
+    // on top (so the long form of an FQAN within the limit is within it too).
+    let mut groups = 0;
     for (index, component) in components.enumerate() {
-        if index >= limits.max_components {
-            return Err(Error::new(
-                ErrorKind::TooManyComponents {
-                    limit: limits.max_components,
-                },
-                Position::START,
-            ));
-        }
         if let Some(value) = keyword_value(component, "Role=", syntax) {
             if index == 0 {
                 return Err(Error::at(ErrorKind::FqanMissingVo, s.as_bytes(), offset));
@@ -467,6 +462,15 @@ fn parse_parts<'a>(
             }
             if index == 0 && component.is_empty() {
                 return Err(Error::at(ErrorKind::FqanMissingVo, s.as_bytes(), offset));
+            }
+            groups += 1;
+            if groups > limits.max_components {
+                return Err(Error::new(
+                    ErrorKind::TooManyComponents {
+                        limit: limits.max_components,
+                    },
+                    Position::START,
+                ));
             }
             check_name(s, offset, component, syntax, pattern)?;
             if component == "*" {
@@ -695,6 +699,12 @@ mod tests {
             max_components: 3,
         };
         assert!(Fqan::parse_with("/a/b/Role=c", FqanSyntax::Strict, &limits).is_ok());
+        // Three groups and both qualifiers: the limit counts groups, so the long form of an
+        // FQAN within it is within it too.
+        let full = Fqan::parse_with("/a/b/c/Role=r/Capability=x", FqanSyntax::Strict, &limits);
+        assert!(full.is_ok());
+        let short = Fqan::parse_with("/a/b/c", FqanSyntax::Strict, &limits).unwrap();
+        assert!(Fqan::parse_with(&short.to_long_form(), FqanSyntax::Strict, &limits).is_ok());
         assert!(matches!(
             Fqan::parse_with("/a/b/c/d", FqanSyntax::Strict, &limits)
                 .unwrap_err()
