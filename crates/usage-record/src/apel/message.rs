@@ -785,8 +785,6 @@ pub(super) struct RecordBuilder<'a, 'o> {
     next_guess: Vec<u8>,
     /// The previous field of this record (the record start before the first).
     prev: usize,
-    /// Where ServiceLevelType is in this record type.
-    slt_index: Option<usize>,
     /// Where the fields the record-level checks read are in this record type.
     slots: Slots,
     /// The fields a record of this type must have in this profile (bit per field index).
@@ -818,7 +816,6 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             findings: Vec::new(),
             next_guess: vec![u8::MAX; record_type.fields().len() + 1],
             prev: record_type.fields().len(),
-            slt_index: record_type.field_index("ServiceLevelType"),
             slots: Slots::of(record_type),
             required: record_type
                 .fields()
@@ -1025,7 +1022,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         }
         match converted {
             Ok(()) => {
-                if Some(index) == self.slt_index {
+                if Some(index) == self.slots.service_level_type {
                     self.slt = Slt::Explicit(match self.record.value(index) {
                         Some(Value::Text(t)) => Some(t.to_string()),
                         _ => None,
@@ -1692,7 +1689,8 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
             .position(|b| b == b';')
             .and_then(|i| text.get(..i))
             .unwrap_or(text);
-        if super::schema::same(first, &self.fqan_passed) {
+        // (An empty first FQAN never passes, so the empty start value remembers nothing.)
+        if !first.is_empty() && super::schema::same(first, &self.fqan_passed) {
             return;
         }
         let checked = fedcloud_core::Fqan::check(

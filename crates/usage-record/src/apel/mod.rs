@@ -426,11 +426,24 @@ mod tests {
             codes(&format!("{c}FQAN: ops\n")),
             [(InvalidFqan, Some("FQAN".into()))]
         );
+        // An empty first FQAN, before any FQAN has passed.
+        assert_eq!(
+            codes(&format!("{c}FQAN: ;/ops\n")),
+            [(InvalidFqan, Some("FQAN".into()))]
+        );
         // The check remembers the last FQAN it passed: a different one after it, and the
         // remembered one's prefix, are still checked in full.
-        let fqans = ["/ops", "ops", "/ops", "/o", "/ops/Role=x y", "/ops"]
-            .map(|f| format!("VMUUID: u\nSiteName: s\nMachineName: m\nFQAN: {f}\n"))
-            .join("%%\n");
+        let fqans = [
+            "/ops",
+            "ops",
+            "/ops",
+            "/o",
+            "/ops/Role=x y",
+            "/ops",
+            ";/ops",
+        ]
+        .map(|f| format!("VMUUID: u\nSiteName: s\nMachineName: m\nFQAN: {f}\n"))
+        .join("%%\n");
         let text = format!("APEL-cloud-message: v0.4\n{fqans}");
         let m = parse_message(text.as_bytes(), &strict);
         let bad: Vec<_> = m
@@ -440,7 +453,11 @@ mod tests {
             .collect();
         assert_eq!(
             bad,
-            [(Some(1), InvalidFqan, 10), (Some(4), InvalidFqan, 25)]
+            [
+                (Some(1), InvalidFqan, 10),
+                (Some(4), InvalidFqan, 25),
+                (Some(6), InvalidFqan, 35)
+            ]
         );
         assert_eq!(
             codes(&format!("{c}BenchmarkType: {}\n", "x".repeat(51))),
