@@ -486,4 +486,33 @@ mod tests {
             [(NegativeValue, Some("CpuDuration".into()))]
         );
     }
+
+    proptest! {
+        /// Record-level findings do not depend on the records before: each record of a message
+        /// gets the error codes it gets alone (the strict FQAN check remembers the last FQAN it
+        /// passed, and the builder guesses field order from the record before).
+        #[test]
+        fn record_verdicts_do_not_depend_on_earlier_records(
+            fqans in proptest::collection::vec("[/;a=R ]{0,6}(/Role=[a ]{0,2})?", 1..6),
+            profile in prop_oneof![Just(Profile::Apel), Just(Profile::Strict)],
+        ) {
+            let clock = FixedClock(UtcTime::UNIX_EPOCH);
+            let options = Options::new(profile, &clock);
+            let record = |f: &str| format!("VMUUID: u\nSiteName: s\nMachineName: m\nFQAN: {f}\n");
+            let codes = |text: &str, index: usize| -> Vec<crate::Code> {
+                parse_message(text.as_bytes(), &options)
+                    .findings
+                    .iter()
+                    .filter(|f| f.record == Some(index))
+                    .map(|f| f.code)
+                    .collect()
+            };
+            let body: Vec<String> = fqans.iter().map(|f| record(f)).collect();
+            let whole = format!("APEL-cloud-message: v0.4\n{}", body.join("%%\n"));
+            for (i, one) in body.iter().enumerate() {
+                let alone = format!("APEL-cloud-message: v0.4\n{one}");
+                prop_assert_eq!(codes(&whole, i), codes(&alone, 0), "{}", whole);
+            }
+        }
+    }
 }
