@@ -1684,11 +1684,7 @@ impl<'a, 'o> RecordBuilder<'a, 'o> {
         let Some(Value::Text(text)) = self.slots.fqan.and_then(|i| self.record.value(i)) else {
             return;
         };
-        let first = text
-            .bytes()
-            .position(|b| b == b';')
-            .and_then(|i| text.get(..i))
-            .unwrap_or(text);
+        let first = super::record::first_of(text);
         // (An empty first FQAN never passes, so the empty start value remembers nothing.)
         if !first.is_empty() && super::schema::same(first, &self.fqan_passed) {
             return;

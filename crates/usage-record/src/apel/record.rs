@@ -205,8 +205,7 @@ impl<'a> Record<'a> {
 
     /// The first of the `;`-separated FQANs of the `FQAN` field (the one apel uses).
     pub(crate) fn first_fqan(&self) -> Option<&str> {
-        let text = self.text("FQAN")?;
-        Some(text.split(';').next().unwrap_or(text))
+        self.text("FQAN").map(first_of)
     }
 
     /// VO, VOGroup and VORole as apel derives them: for a cloud record always from the FQAN
@@ -282,6 +281,15 @@ fn check_representable(field: &'static str, t: &str) -> Result<(), RenderError> 
         });
     }
     Ok(())
+}
+
+/// The first of `;`-separated FQANs (a plain scan: checked on every record in `strict`).
+pub(crate) fn first_of(fqans: &str) -> &str {
+    fqans
+        .bytes()
+        .position(|b| b == b';')
+        .and_then(|i| fqans.get(..i))
+        .unwrap_or(fqans)
 }
 
 /// apel's benchmark choice over a dictionary: hepscore23, else hepspec, else si2k, names
