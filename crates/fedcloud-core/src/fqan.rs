@@ -669,6 +669,10 @@ mod tests {
     fn name_bytes() {
         for b in 0..=u8::MAX {
             let c = char::from(b);
+            // '/' is the separator.
+            if c == '/' {
+                continue;
+            }
             let strict = b.is_ascii_alphanumeric() || b == b'_';
             let lenient = strict || b == b'.' || b == b'-';
             for (syntax, allowed) in [(FqanSyntax::Strict, strict), (FqanSyntax::Lenient, lenient)]
@@ -678,10 +682,6 @@ mod tests {
                     format!("/vo/a{c}"),
                     format!("/vo/Role={c}x"),
                 ] {
-                    // '/' is the separator, and "*" a wildcard only in patterns.
-                    if c == '/' {
-                        continue;
-                    }
                     assert_eq!(
                         Fqan::check(&text, syntax, &TextLimits::default()).is_ok(),
                         allowed,
