@@ -1,8 +1,8 @@
 //! An async OCCI client on `reqwest` (feature `client`), speaking the same types as the
 //! parsers, renderers and the [`protocol`](crate::protocol) router.
 
+use crate::HeaderBudget;
 use crate::protocol::{HttpError, PRODUCT_TOKEN, read_message};
-use crate::render::HeaderBudget;
 use crate::{Limits, MediaType, Message, Mode, Parser, protocol::write_message};
 use ::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use std::fmt;

@@ -1,10 +1,8 @@
 //! Media types and dispatch to the parser and renderer of each.
 
 use crate::message::Composition;
-use crate::render::{HeaderBudget, HeaderRendering, render_headers, render_plain};
-use crate::stream::{parse_uri_list, render_uri_list};
-use crate::text::{Parsed, Parser, utf8};
 use crate::{Error, ErrorKind, Message, render_json};
+use crate::{HeaderBudget, HeaderRendering, render_headers, render_plain, render_uri_list};
 use occi_model::Model;
 use occi_model::fedcloud_core::Position;
 use std::fmt;
@@ -70,32 +68,6 @@ impl FromStr for MediaType {
                 ));
             }
         })
-    }
-}
-
-impl Parser<'_> {
-    /// Parses a body in `media`. For text/occi the input is a message written out as text
-    /// ([`Parser::parse_occi_message`]).
-    ///
-    /// # Errors
-    /// `BodyTooLarge` (checked first, for every media type); as the parser of the media
-    /// type; `NotUtf8`.
-    pub fn parse(&self, media: MediaType, input: &[u8]) -> Result<Parsed, Error> {
-        self.check_body_size(input.len())?;
-        let text = utf8(input)?;
-        match media {
-            MediaType::TextPlain => self.parse_plain(text),
-            MediaType::TextOcci => self.parse_occi_message(text),
-            MediaType::Json => self.parse_json(text),
-            MediaType::UriList => {
-                let mut message = Message::new();
-                message.locations = parse_uri_list(text, self.limits)?;
-                Ok(Parsed {
-                    message,
-                    warnings: Vec::new(),
-                })
-            }
-        }
     }
 }
 

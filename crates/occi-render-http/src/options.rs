@@ -1,5 +1,7 @@
 //! Parser modes, the named leniencies, warnings and input limits.
 
+use crate::error::at;
+use crate::{Error, ErrorKind};
 use occi_model::OcciVersion;
 use occi_model::fedcloud_core::Position;
 use std::fmt;
@@ -274,5 +276,20 @@ impl Limits {
     pub const fn with_max_depth(mut self, v: usize) -> Self {
         self.max_depth = v;
         self
+    }
+}
+
+/// Accepts `leniency` at `position` with a warning in lenient mode; an error in strict modes.
+pub(crate) fn lenient(
+    mode: Mode,
+    warnings: &mut Vec<Warning>,
+    leniency: Leniency,
+    position: Position,
+) -> Result<(), Error> {
+    if mode.is_lenient() {
+        warnings.push(Warning { leniency, position });
+        Ok(())
+    } else {
+        Err(at(ErrorKind::Strict(leniency), position))
     }
 }

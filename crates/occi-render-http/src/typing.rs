@@ -8,10 +8,17 @@
 
 use crate::error::at;
 use crate::message::{CategoryRendering, Message};
-use crate::text::{Positions, lenient};
+use crate::options::lenient;
 use crate::{Error, ErrorKind, Leniency, Mode, Warning};
 use occi_model::fedcloud_core::Position;
 use occi_model::{AttributeDefinition, AttributeType, AttributeValue, CategoryClass, Model};
+
+/// Where in the input attributes were read, for errors found while typing them.
+#[derive(Debug, Default)]
+pub(crate) struct Positions {
+    pub(crate) attributes: Vec<Position>,
+    pub(crate) links: Vec<Vec<Position>>,
+}
 
 /// Types every attribute of `msg` (and of its links) through `model`.
 pub(crate) fn type_message(

@@ -4,8 +4,7 @@
 //! `http::Response` for any [`Backend`] — mountable in any HTTP framework.
 
 use crate::message::{AttributeSpec, CategoryRendering, Composition, Message};
-use crate::render::{HeaderBudget, HeaderRendering, render_headers, render_plain};
-use crate::stream::render_uri_list;
+use crate::{HeaderBudget, HeaderRendering, render_headers, render_plain, render_uri_list};
 use crate::{MediaType, Mode, Parsed, Parser, render_json};
 use ::http::header::{ACCEPT, CONTENT_TYPE, LOCATION, SERVER, USER_AGENT};
 use ::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};

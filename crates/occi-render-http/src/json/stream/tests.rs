@@ -1,18 +1,9 @@
 //! The JSON reader's positions and duplicate members, and the streaming collection reader:
 //! it gives what `parse_json` gives, over any read size, with global positions and limits
 //! per member.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    missing_docs
-)]
 
+use crate::{ErrorKind, Item, JsonCollectionReader, Leniency, Limits, Message, Mode, Parser};
 use occi_model::{AttributeValue, CategoryClass, Model, OcciVersion};
-use occi_render_http::{
-    ErrorKind, Item, JsonCollectionReader, Leniency, Limits, Message, Mode, Parser,
-};
 use proptest::prelude::*;
 use std::io::BufReader;
 
@@ -36,11 +27,7 @@ fn link(id: &str) -> String {
     )
 }
 
-fn stream(
-    p: &Parser<'_>,
-    body: &str,
-    capacity: usize,
-) -> Result<Vec<Item>, occi_render_http::Error> {
+fn stream(p: &Parser<'_>, body: &str, capacity: usize) -> Result<Vec<Item>, crate::Error> {
     JsonCollectionReader::new(p, BufReader::with_capacity(capacity, body.as_bytes())).collect()
 }
 

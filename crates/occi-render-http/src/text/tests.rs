@@ -1,22 +1,15 @@
 //! Table-driven tests of the text renderings: every leniency, every limit, positions, typing.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_docs
-)]
 
-use occi_model::{AttributeValue, Model, OcciVersion};
-use occi_render_http::{
+use crate::{
     ErrorKind, HeaderBudget, HeaderRendering, Leniency, Limits, Mode, OverBudget, Parser,
     render_headers, render_plain,
 };
+use occi_model::{AttributeValue, Model, OcciVersion};
 
 const KIND: &str =
     "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"";
 
-fn lenient(body: &str) -> occi_render_http::Parsed {
+fn lenient(body: &str) -> crate::Parsed {
     Parser::new(Mode::Lenient).parse_plain(body).unwrap()
 }
 

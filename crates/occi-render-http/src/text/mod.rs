@@ -1,5 +1,6 @@
-//! The text renderings: text/plain (1.2 also text/occi+plain) bodies and text/occi headers
-//! (GFD.185 §3.5, GFD.229 §4).
+//! The text renderings: the grammar of their header lines (GFD.185 §3.5, GFD.229 §4), read
+//! and written here, shared by text/plain bodies ([`plain`]) and text/occi header fields
+//! ([`occi`]).
 //!
 //! ```text
 //! Category: term; scheme="…"; class="kind" [; title="…"] [; rel="…"] [; location="…"]
@@ -9,24 +10,20 @@
 //! X-OCCI-Location: URI-Reference
 //! ```
 
+pub(crate) mod occi;
+pub(crate) mod plain;
+mod quoted;
+
 use crate::error::at;
 use crate::message::{AttributeSpec, CategoryRendering, LinkRendering, Message};
-use crate::quoted::{quotable, split_commas};
-use crate::typing::type_message;
-use crate::{Error, ErrorKind, Leniency, Limits, Mode, Warning};
+use crate::options::lenient;
+use crate::typing::{Positions, type_message};
+use crate::{Error, ErrorKind, Leniency, Mode, Parsed, Parser, Warning};
 use occi_model::fedcloud_core::Position;
-use occi_model::{AttributeName, AttributeValue, CategoryClass, EntityId, Model, OcciVersion};
+use occi_model::{AttributeName, AttributeValue, CategoryClass, EntityId, OcciVersion};
 use occi_model::{CategoryId, CategoryRef, Term};
-
-/// What a parser returns: the message and every leniency used (empty in strict modes).
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Parsed {
-    /// The content.
-    pub message: Message,
-    /// The leniencies used, in input order.
-    pub warnings: Vec<Warning>,
-}
+use quoted::{push_quoted, quotable, split_commas};
+use std::fmt::Write as _;
 
 /// The header a line or header field carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,194 +32,6 @@ pub(crate) enum Header {
     Link,
     Attribute,
     Location,
-}
-
-/// A parser of the text renderings, configured with a [`Mode`], [`Limits`] and optionally
-/// the [`Model`] that types attribute values.
-///
-/// ```
-/// use occi_model::{AttributeValue, Model, OcciVersion};
-/// use occi_render_http::{Leniency, Mode, Parser};
-///
-/// let model = Model::infrastructure(OcciVersion::V1_2);
-/// let body = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n\
-///             X-OCCI-Attribute: occi.compute.cores=\"2\"\n";
-/// // Strict: a quoted number for an integer attribute is an error ...
-/// let err = Parser::new(Mode::Strict12).with_model(&model).parse_plain(body).unwrap_err();
-/// assert_eq!(err.position().line, 2);
-/// // ... lenient mode types it through the model and says so.
-/// let parsed = Parser::new(Mode::Lenient).with_model(&model).parse_plain(body)?;
-/// assert_eq!(parsed.message.attribute("occi.compute.cores"), Some(&AttributeValue::Integer(2)));
-/// assert_eq!(parsed.warnings[0].leniency, Leniency::QuotedNumber);
-/// # Ok::<(), occi_render_http::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Parser<'m> {
-    pub(crate) mode: Mode,
-    pub(crate) limits: Limits,
-    pub(crate) model: Option<&'m Model>,
-}
-
-impl<'m> Parser<'m> {
-    /// [`Limits::max_body_bytes`](crate::Limits::max_body_bytes), checked before any parse
-    /// of a whole body (text/plain, a text/occi message, JSON).
-    pub(crate) fn check_body_size(&self, len: usize) -> Result<(), Error> {
-        if len > self.limits.max_body_bytes {
-            return Err(at(
-                ErrorKind::BodyTooLarge {
-                    limit: self.limits.max_body_bytes,
-                    actual: len,
-                },
-                Position::START,
-            ));
-        }
-        Ok(())
-    }
-
-    /// A parser in `mode` with the default limits and no model (values keep the type their
-    /// syntax gives them).
-    #[must_use]
-    pub fn new(mode: Mode) -> Self {
-        Self {
-            mode,
-            limits: Limits::default(),
-            model: None,
-        }
-    }
-
-    /// This parser with other limits.
-    #[must_use]
-    pub const fn with_limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// This parser typing attribute values through `model`.
-    #[must_use]
-    pub const fn with_model(mut self, model: &'m Model) -> Self {
-        self.model = Some(model);
-        self
-    }
-
-    /// The mode.
-    #[must_use]
-    pub const fn mode(&self) -> Mode {
-        self.mode
-    }
-
-    /// Parses a text/plain body (also text/occi+plain): one `Name: value` line per header.
-    /// Blank lines are skipped; values may also be comma-joined lists.
-    ///
-    /// # Errors
-    /// The first syntax error, limit, strict-mode violation or type mismatch, with its
-    /// position.
-    pub fn parse_plain(&self, body: &str) -> Result<Parsed, Error> {
-        self.check_body_size(body.len())?;
-        let mut state = State::new(self);
-        let mut offset = 0;
-        for (line_no, raw) in (1..).zip(body.split_inclusive('\n')) {
-            let line = raw
-                .strip_suffix('\n')
-                .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
-            let base = Position::new(offset, line_no, 1);
-            if !line.trim().is_empty() {
-                state.line(line, base)?;
-            }
-            offset += raw.len();
-        }
-        state.finish()
-    }
-
-    /// Parses a text/plain body given as bytes.
-    ///
-    /// # Errors
-    /// `NotUtf8` (at the first invalid byte), and as [`Parser::parse_plain`].
-    pub fn parse_plain_bytes(&self, body: &[u8]) -> Result<Parsed, Error> {
-        self.parse_plain(utf8(body)?)
-    }
-
-    /// Parses text/occi header fields, given as `(name, value)` pairs in order; header
-    /// fields that are not OCCI headers are ignored, repeated fields and comma-joined values
-    /// are both read (GFD.229 §3.2). Positions count field `i` as line `i + 1` written
-    /// `Name: value`.
-    ///
-    /// # Errors
-    /// As [`Parser::parse_plain`].
-    pub fn parse_headers<'a, I>(&self, headers: I) -> Result<Parsed, Error>
-    where
-        I: IntoIterator<Item = (&'a str, &'a str)>,
-    {
-        let mut state = State::new(self);
-        let mut line = String::new();
-        let mut offset = 0;
-        for (i, (name, value)) in headers.into_iter().enumerate() {
-            line.clear();
-            line.push_str(name);
-            line.push_str(": ");
-            line.push_str(value);
-            let base = Position::new(offset, i + 1, 1);
-            offset += line.len() + 1;
-            if header_of(name).is_some() || name.starts_with(['X', 'x']) {
-                state.line(&line, base)?;
-            } else {
-                state.count_line(base)?;
-            }
-        }
-        state.finish()
-    }
-
-    /// Parses a text/occi message written out as text: an optional HTTP status line, header
-    /// lines `Name: value`, then optionally a blank line and a body (ignored; GFD.229 asks
-    /// for `OK`). Header fields that are not OCCI headers are ignored.
-    ///
-    /// # Errors
-    /// As [`Parser::parse_plain`].
-    pub fn parse_occi_message(&self, text: &str) -> Result<Parsed, Error> {
-        self.check_body_size(text.len())?;
-        let mut state = State::new(self);
-        let mut offset = 0;
-        for (i, raw) in text.split_inclusive('\n').enumerate() {
-            let line = raw
-                .strip_suffix('\n')
-                .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
-            let base = Position::new(offset, i + 1, 1);
-            offset += raw.len();
-            if line.trim().is_empty() {
-                break;
-            }
-            if i == 0 && line.starts_with("HTTP/") {
-                continue;
-            }
-            let name = line.split(':').next().unwrap_or_default();
-            if header_of(name).is_some() || name.starts_with(['X', 'x']) {
-                state.line(line, base)?;
-            } else if !line.contains(':') {
-                return Err(at(ErrorKind::MissingColon, base));
-            } else {
-                state.count_line(base)?;
-            }
-        }
-        state.finish()
-    }
-
-    /// Parses one element (a single category, link, attribute or location) of a header
-    /// value, without typing; used by the streaming reader.
-    pub(crate) fn parse_line_items(
-        &self,
-        line: &str,
-        base: Position,
-        warnings: &mut Vec<Warning>,
-    ) -> Result<Message, Error> {
-        let mut state = State::new(self);
-        state.line(line, base)?;
-        warnings.append(&mut state.warnings);
-        Ok(state.msg)
-    }
-}
-
-pub(crate) fn utf8(body: &[u8]) -> Result<&str, Error> {
-    std::str::from_utf8(body)
-        .map_err(|e| at(ErrorKind::NotUtf8, Position::at(body, e.valid_up_to())))
 }
 
 /// The header a name stands for, and whether it is spelled canonically.
@@ -250,14 +59,7 @@ pub(crate) fn header_of(name: &str) -> Option<(Header, Option<Leniency>)> {
     None
 }
 
-/// Where in the input attributes were read, for errors found while typing them.
-#[derive(Debug, Default)]
-pub(crate) struct Positions {
-    pub(crate) attributes: Vec<Position>,
-    pub(crate) links: Vec<Vec<Position>>,
-}
-
-struct State<'p, 'm> {
+pub(crate) struct State<'p, 'm> {
     p: &'p Parser<'m>,
     msg: Message,
     pos: Positions,
@@ -836,20 +638,6 @@ impl<'p, 'm> State<'p, 'm> {
     }
 }
 
-pub(crate) fn lenient(
-    mode: Mode,
-    warnings: &mut Vec<Warning>,
-    leniency: Leniency,
-    position: Position,
-) -> Result<(), Error> {
-    if mode.is_lenient() {
-        warnings.push(Warning { leniency, position });
-        Ok(())
-    } else {
-        Err(at(ErrorKind::Strict(leniency), position))
-    }
-}
-
 /// A check that implies the term grammar of `version` without allocating (GFD.185 §3.5 /
 /// GFD.229 §4: 1.1 `LOALPHA *(LOALPHA / DIGIT / "-" / "_")`, 1.2 `(ALPHA / DIGIT) *(ALPHA /
 /// DIGIT / "-" / "_" / ".")`); `false` sends the caller to `occi-model` for the exact error.
@@ -1047,3 +835,136 @@ impl<'a> Cursor<'a> {
         self.s.get(start..self.i).unwrap_or_default()
     }
 }
+
+// ---- the writer ----------------------------------------------------------------------------
+
+fn err(kind: ErrorKind) -> Error {
+    Error::new(kind, Position::START)
+}
+
+/// Each header field of the rendering, one value per field, in canonical order.
+///
+/// # Errors
+/// As [`render_plain`](crate::render_plain).
+pub fn header_values(message: &Message) -> Result<Vec<(&'static str, String)>, Error> {
+    let mut out = Vec::with_capacity(
+        message.categories.len()
+            + message.links.len()
+            + message.attributes.len()
+            + message.locations.len(),
+    );
+    for c in &message.categories {
+        out.push(("Category", category(c)?));
+    }
+    for l in &message.links {
+        out.push(("Link", link(l)?));
+    }
+    for (n, v) in &message.attributes {
+        let mut s = String::with_capacity(n.len() + 16);
+        attribute(&mut s, n, v)?;
+        out.push(("X-OCCI-Attribute", s));
+    }
+    for l in &message.locations {
+        out.push(("X-OCCI-Location", l.clone()));
+    }
+    Ok(out)
+}
+
+fn category(c: &CategoryRendering) -> Result<String, Error> {
+    let mut s = String::with_capacity(64 + c.scheme.len());
+    s.push_str(&c.term);
+    s.push_str("; scheme=");
+    push_quoted(&mut s, &c.scheme).map_err(err)?;
+    if let Some(class) = c.class {
+        s.push_str("; class=\"");
+        s.push_str(class.as_str());
+        s.push('"');
+    }
+    if let Some(t) = &c.title {
+        s.push_str("; title=");
+        push_quoted(&mut s, t).map_err(err)?;
+    }
+    if !c.rel.is_empty() {
+        s.push_str("; rel=");
+        push_quoted(&mut s, &c.rel.join(" ")).map_err(err)?;
+    }
+    if let Some(l) = &c.location {
+        s.push_str("; location=");
+        push_quoted(&mut s, l).map_err(err)?;
+    }
+    if !c.attributes.is_empty() {
+        let mut specs = String::new();
+        for (i, a) in c.attributes.iter().enumerate() {
+            if i > 0 {
+                specs.push(' ');
+            }
+            specs.push_str(&a.name);
+            match (a.immutable, a.required) {
+                (true, true) => specs.push_str("{immutable required}"),
+                (true, false) => specs.push_str("{immutable}"),
+                (false, true) => specs.push_str("{required}"),
+                (false, false) => {}
+            }
+        }
+        s.push_str("; attributes=");
+        push_quoted(&mut s, &specs).map_err(err)?;
+    }
+    if !c.actions.is_empty() {
+        s.push_str("; actions=");
+        push_quoted(&mut s, &c.actions.join(" ")).map_err(err)?;
+    }
+    Ok(s)
+}
+
+fn link(l: &LinkRendering) -> Result<String, Error> {
+    let mut s = String::with_capacity(128);
+    s.push('<');
+    s.push_str(&l.target);
+    s.push_str(">; rel=");
+    push_quoted(&mut s, &l.rel.join(" ")).map_err(err)?;
+    if let Some(x) = &l.self_location {
+        s.push_str("; self=");
+        push_quoted(&mut s, x).map_err(err)?;
+    }
+    if !l.categories.is_empty() {
+        s.push_str("; category=");
+        push_quoted(&mut s, &l.categories.join(" ")).map_err(err)?;
+    }
+    for (n, v) in &l.attributes {
+        s.push_str("; ");
+        attribute(&mut s, n, v)?;
+    }
+    Ok(s)
+}
+
+/// `name=value`: strings quoted, integers and booleans bare, numbers with a `.` and never an
+/// exponent (the grammar has none), arrays and objects as JSON in a quoted-string.
+pub(crate) fn attribute(s: &mut String, name: &str, v: &AttributeValue) -> Result<(), Error> {
+    s.push_str(name);
+    s.push('=');
+    match v {
+        AttributeValue::String(x) => push_quoted(s, x).map_err(err)?,
+        AttributeValue::Integer(i) => {
+            let _ = write!(s, "{i}");
+        }
+        AttributeValue::Boolean(b) => s.push_str(if *b { "true" } else { "false" }),
+        AttributeValue::Number(f) => {
+            if !f.is_finite() {
+                return Err(err(ErrorKind::Unrepresentable("a non-finite number")));
+            }
+            let start = s.len();
+            let _ = write!(s, "{f}");
+            if !s.get(start..).unwrap_or_default().contains('.') {
+                s.push_str(".0");
+            }
+        }
+        other => {
+            let json = crate::json::value_to_json(other).to_string();
+            push_quoted(s, &json).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,10 @@
-//! The JSON rendering (application/occi+json, OCCI 1.2, GFD.225); the reader is in
-//! `jsonread` (whole bodies) and `jsonstream` (collections).
+//! The JSON rendering (application/occi+json, OCCI 1.2, GFD.225): the writer here, the
+//! readers of whole bodies in [`read`] (over the positioned tree of [`tree`]) and of
+//! collections, member by member, in [`stream`].
+
+pub(crate) mod read;
+pub(crate) mod stream;
+mod tree;
 
 use occi_model::AttributeValue;
 use serde_json::Value;
@@ -480,3 +485,6 @@ fn strings(v: &[String]) -> Value {
 }
 
 // ---- parsing ---------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests;

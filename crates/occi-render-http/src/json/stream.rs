@@ -2,9 +2,9 @@
 //! time from a [`BufRead`], so a listing of any length is read in the memory of its largest
 //! member.
 
+use super::read::{Document, collection_class};
+use super::tree::{self, Duplicates, Lines};
 use crate::error::at;
-use crate::jsonread::{Document, collection_class};
-use crate::jsontree::{self, Duplicates, Lines};
 use crate::stream::{Item, Steps, next_item};
 use crate::{Error, ErrorKind, Leniency, Parser, Warning};
 use occi_model::CategoryClass;
@@ -231,7 +231,7 @@ impl<'p, 'm, R: BufRead> JsonCollectionReader<'p, 'm, R> {
     fn string(&self, start: Position, what: &str) -> Result<String, Error> {
         let src = self.text(start)?;
         let lines = Lines::new(src, start);
-        let tree = jsontree::parse(
+        let tree = tree::parse(
             src,
             1,
             self.parser.limits.max_depth,
@@ -329,7 +329,7 @@ impl<R: BufRead> Steps for JsonCollectionReader<'_, '_, R> {
                     self.skip_ws()?;
                     self.state = State::Members { first: false };
                     if self.seen.contains(&key) {
-                        crate::text::lenient(
+                        crate::options::lenient(
                             self.parser.mode,
                             &mut self.warnings,
                             Leniency::DuplicateAttribute,
@@ -369,7 +369,7 @@ impl<R: BufRead> Steps for JsonCollectionReader<'_, '_, R> {
                             return Ok(true);
                         }
                         _ => {
-                            crate::text::lenient(
+                            crate::options::lenient(
                                 self.parser.mode,
                                 &mut self.warnings,
                                 Leniency::UnknownJsonMember,
@@ -385,7 +385,7 @@ impl<R: BufRead> Steps for JsonCollectionReader<'_, '_, R> {
                             let start = self.take_value()?;
                             let src = self.text(start)?;
                             let lines = Lines::new(src, start);
-                            jsontree::parse(src, 1, max_depth, Duplicates::LastWins, &lines)?;
+                            tree::parse(src, 1, max_depth, Duplicates::LastWins, &lines)?;
                             continue;
                         }
                     };
@@ -469,3 +469,6 @@ impl<R: BufRead> Iterator for JsonCollectionReader<'_, '_, R> {
         next_item(self)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,15 +1,6 @@
-//! The streaming readers: items in order, limits, positions.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    missing_docs
-)]
+//! The streaming text/plain reader: items in order, limits, positions.
 
-use occi_render_http::{
-    ErrorKind, Item, Limits, Mode, Parser, PlainReader, UriListReader, parse_uri_list,
-    render_uri_list,
-};
+use crate::{ErrorKind, Item, Limits, Mode, Parser, PlainReader};
 use std::io::{BufReader, Read};
 
 /// A reader that produces `n` location lines without ever holding them all.
@@ -82,7 +73,7 @@ fn plain_reader_items_and_errors() {
 fn streaming_limits() {
     let line = "X-OCCI-Location: /compute/1\n";
     let body = line.repeat(5);
-    let run = |l: Limits| -> Result<Vec<Item>, occi_render_http::Error> {
+    let run = |l: Limits| -> Result<Vec<Item>, crate::Error> {
         let p = Parser::new(Mode::Strict12).with_limits(l);
         PlainReader::new(&p, body.as_bytes()).collect()
     };
@@ -98,30 +89,4 @@ fn streaming_limits() {
         ErrorKind::BodyTooLarge { limit: 60, .. }
     ));
     assert_eq!(e.position().line, 3);
-}
-
-#[test]
-fn uri_list() {
-    let uris = ["/compute/1", "http://example.org/storage/2"];
-    let body = render_uri_list(&uris);
-    assert_eq!(body, "/compute/1\r\nhttp://example.org/storage/2\r\n");
-    assert_eq!(parse_uri_list(&body, Limits::default()).unwrap(), uris);
-    assert_eq!(
-        parse_uri_list("# a comment\n\n/a\n", Limits::default()).unwrap(),
-        ["/a"]
-    );
-    let e = parse_uri_list("/a\n/b c\n", Limits::default()).unwrap_err();
-    assert_eq!((e.position().line, e.position().column), (2, 3));
-    let e = parse_uri_list("/a\n/b\n/c\n", Limits::default().with_max_lines(2)).unwrap_err();
-    assert_eq!(e.kind(), &ErrorKind::TooManyLines { limit: 2 });
-    let e = parse_uri_list("/a\n/b\n", Limits::default().with_max_body_bytes(3)).unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::BodyTooLarge { .. }));
-    let e = UriListReader::new(
-        "/aaaaaaaaaa\n".as_bytes(),
-        Limits::default().with_max_line_bytes(4),
-    )
-    .next()
-    .unwrap()
-    .unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::LineTooLong { limit: 4, .. }));
 }

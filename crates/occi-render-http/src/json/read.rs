@@ -1,14 +1,15 @@
 //! The application/occi+json reader (OCCI 1.2, GFD.225, and the pre-1.2 rOCCI dialect) over
-//! the positioned tree of [`crate::jsontree`]: every shape, strict-mode and typing error and
+//! the positioned tree of [`super::tree`]: every shape, strict-mode and typing error and
 //! every warning carries the position of the member or value it is about.
 
+use super::tree::{self, Duplicates, Lines, Member, Node, Val, has};
+use super::{CORE_ID, CORE_SOURCE, CORE_SUMMARY, CORE_TARGET, CORE_TITLE};
 use crate::error::at;
-use crate::json::{CORE_ID, CORE_SOURCE, CORE_SUMMARY, CORE_TARGET, CORE_TITLE};
-use crate::jsontree::{self, Duplicates, Lines, Member, Node, Val, has};
 use crate::message::{AttributeSpec, CategoryRendering, LinkRendering, Message};
-use crate::text::{Parsed, Parser, Positions, lenient};
-use crate::typing::type_message;
+use crate::options::lenient;
+use crate::typing::{Positions, type_message};
 use crate::{Error, ErrorKind, Leniency, Mode, Warning};
+use crate::{Parsed, Parser};
 use occi_model::fedcloud_core::Position;
 use occi_model::{AttributeName, AttributeValue, CategoryClass, CategoryRef};
 use std::borrow::Cow;
@@ -64,7 +65,7 @@ impl Parser<'_> {
         } else {
             Duplicates::Refuse
         };
-        let tree = jsontree::parse(src, outer, self.limits.max_depth, dups, lines)?;
+        let tree = tree::parse(src, outer, self.limits.max_depth, dups, lines)?;
         let mut r = JsonReader {
             mode: self.mode,
             warnings: Vec::new(),

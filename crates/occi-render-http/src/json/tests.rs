@@ -1,15 +1,7 @@
 //! The JSON rendering: leniencies, limits, errors, round trips.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    missing_docs
-)]
 
+use crate::{Composition, ErrorKind, Leniency, Limits, Mode, Parser, render_json, render_plain};
 use occi_model::{AttributeValue, Model, OcciVersion};
-use occi_render_http::{
-    Composition, ErrorKind, Leniency, Limits, Mode, Parser, render_json, render_plain,
-};
 
 const COMPUTE: &str = "http://schemas.ogf.org/occi/infrastructure#compute";
 

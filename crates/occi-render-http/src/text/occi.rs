@@ -1,170 +1,77 @@
-//! The canonical text renderer: text/plain bodies and text/occi header fields.
+//! text/occi: the header lines of GFD.229 §4 as HTTP header fields (GFD.229 §3.2), body `OK`;
+//! the readers of header fields and of a message written out as text, and the writer within
+//! a header budget.
 
-use crate::message::{CategoryRendering, LinkRendering, Message};
-use crate::quoted::push_quoted;
-use crate::{Error, ErrorKind};
-use occi_model::AttributeValue;
+use super::{State, header_of, header_values};
+use crate::error::at;
+use crate::message::Message;
+use crate::{Error, ErrorKind, Parsed, Parser, render_plain};
 use occi_model::fedcloud_core::Position;
-use std::fmt::Write as _;
 
-fn err(kind: ErrorKind) -> Error {
-    Error::new(kind, Position::START)
-}
-
-/// Renders `message` as a text/plain body in the canonical form: categories, links,
-/// attributes, locations, one per line; parameters in the order of GFD.229 §4.3, `"; "`
-/// between them, every string quoted with `"` and `\` escaped (RFC 7230 §3.2.6).
-///
-/// ```
-/// use occi_render_http::{Message, Mode, Parser, render_plain};
-/// let body = "Category: compute;scheme=\"http://schemas.ogf.org/occi/infrastructure#\";class=kind;\n\
-///             X-OCCI-Attribute: occi.core.title=\"a \\\"quoted\\\" title; with, separators\"\n";
-/// let parsed = Parser::new(Mode::Lenient).parse_plain(body)?;
-/// let canonical = render_plain(&parsed.message)?;
-/// assert_eq!(canonical, "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n\
-///                        X-OCCI-Attribute: occi.core.title=\"a \\\"quoted\\\" title; with, separators\"\n");
-/// // The canonical form is strict 1.2 and a fixpoint.
-/// let again = Parser::new(occi_render_http::Mode::Strict12).parse_plain(&canonical)?;
-/// assert_eq!(again.message, parsed.message);
-/// # Ok::<(), occi_render_http::Error>(())
-/// ```
-///
-/// # Errors
-/// `Unrepresentable`: a string with a control character other than HTAB, a non-finite
-/// number.
-pub fn render_plain(message: &Message) -> Result<String, Error> {
-    let mut out = String::with_capacity(256);
-    for (name, value) in header_values(message)? {
-        out.push_str(name);
-        out.push_str(": ");
-        out.push_str(&value);
-        out.push('\n');
-    }
-    Ok(out)
-}
-
-/// Each header field of the rendering, one value per field, in canonical order.
-///
-/// # Errors
-/// As [`render_plain`].
-pub fn header_values(message: &Message) -> Result<Vec<(&'static str, String)>, Error> {
-    let mut out = Vec::with_capacity(
-        message.categories.len()
-            + message.links.len()
-            + message.attributes.len()
-            + message.locations.len(),
-    );
-    for c in &message.categories {
-        out.push(("Category", category(c)?));
-    }
-    for l in &message.links {
-        out.push(("Link", link(l)?));
-    }
-    for (n, v) in &message.attributes {
-        let mut s = String::with_capacity(n.len() + 16);
-        attribute(&mut s, n, v)?;
-        out.push(("X-OCCI-Attribute", s));
-    }
-    for l in &message.locations {
-        out.push(("X-OCCI-Location", l.clone()));
-    }
-    Ok(out)
-}
-
-fn category(c: &CategoryRendering) -> Result<String, Error> {
-    let mut s = String::with_capacity(64 + c.scheme.len());
-    s.push_str(&c.term);
-    s.push_str("; scheme=");
-    push_quoted(&mut s, &c.scheme).map_err(err)?;
-    if let Some(class) = c.class {
-        s.push_str("; class=\"");
-        s.push_str(class.as_str());
-        s.push('"');
-    }
-    if let Some(t) = &c.title {
-        s.push_str("; title=");
-        push_quoted(&mut s, t).map_err(err)?;
-    }
-    if !c.rel.is_empty() {
-        s.push_str("; rel=");
-        push_quoted(&mut s, &c.rel.join(" ")).map_err(err)?;
-    }
-    if let Some(l) = &c.location {
-        s.push_str("; location=");
-        push_quoted(&mut s, l).map_err(err)?;
-    }
-    if !c.attributes.is_empty() {
-        let mut specs = String::new();
-        for (i, a) in c.attributes.iter().enumerate() {
-            if i > 0 {
-                specs.push(' ');
-            }
-            specs.push_str(&a.name);
-            match (a.immutable, a.required) {
-                (true, true) => specs.push_str("{immutable required}"),
-                (true, false) => specs.push_str("{immutable}"),
-                (false, true) => specs.push_str("{required}"),
-                (false, false) => {}
+impl Parser<'_> {
+    /// Parses text/occi header fields, given as `(name, value)` pairs in order; header
+    /// fields that are not OCCI headers are ignored, repeated fields and comma-joined values
+    /// are both read (GFD.229 §3.2). Positions count field `i` as line `i + 1` written
+    /// `Name: value`.
+    ///
+    /// # Errors
+    /// As [`Parser::parse_plain`].
+    pub fn parse_headers<'a, I>(&self, headers: I) -> Result<Parsed, Error>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let mut state = State::new(self);
+        let mut line = String::new();
+        let mut offset = 0;
+        for (i, (name, value)) in headers.into_iter().enumerate() {
+            line.clear();
+            line.push_str(name);
+            line.push_str(": ");
+            line.push_str(value);
+            let base = Position::new(offset, i + 1, 1);
+            offset += line.len() + 1;
+            if header_of(name).is_some() || name.starts_with(['X', 'x']) {
+                state.line(&line, base)?;
+            } else {
+                state.count_line(base)?;
             }
         }
-        s.push_str("; attributes=");
-        push_quoted(&mut s, &specs).map_err(err)?;
+        state.finish()
     }
-    if !c.actions.is_empty() {
-        s.push_str("; actions=");
-        push_quoted(&mut s, &c.actions.join(" ")).map_err(err)?;
-    }
-    Ok(s)
-}
 
-fn link(l: &LinkRendering) -> Result<String, Error> {
-    let mut s = String::with_capacity(128);
-    s.push('<');
-    s.push_str(&l.target);
-    s.push_str(">; rel=");
-    push_quoted(&mut s, &l.rel.join(" ")).map_err(err)?;
-    if let Some(x) = &l.self_location {
-        s.push_str("; self=");
-        push_quoted(&mut s, x).map_err(err)?;
-    }
-    if !l.categories.is_empty() {
-        s.push_str("; category=");
-        push_quoted(&mut s, &l.categories.join(" ")).map_err(err)?;
-    }
-    for (n, v) in &l.attributes {
-        s.push_str("; ");
-        attribute(&mut s, n, v)?;
-    }
-    Ok(s)
-}
-
-/// `name=value`: strings quoted, integers and booleans bare, numbers with a `.` and never an
-/// exponent (the grammar has none), arrays and objects as JSON in a quoted-string.
-pub(crate) fn attribute(s: &mut String, name: &str, v: &AttributeValue) -> Result<(), Error> {
-    s.push_str(name);
-    s.push('=');
-    match v {
-        AttributeValue::String(x) => push_quoted(s, x).map_err(err)?,
-        AttributeValue::Integer(i) => {
-            let _ = write!(s, "{i}");
-        }
-        AttributeValue::Boolean(b) => s.push_str(if *b { "true" } else { "false" }),
-        AttributeValue::Number(f) => {
-            if !f.is_finite() {
-                return Err(err(ErrorKind::Unrepresentable("a non-finite number")));
+    /// Parses a text/occi message written out as text: an optional HTTP status line, header
+    /// lines `Name: value`, then optionally a blank line and a body (ignored; GFD.229 asks
+    /// for `OK`). Header fields that are not OCCI headers are ignored.
+    ///
+    /// # Errors
+    /// As [`Parser::parse_plain`].
+    pub fn parse_occi_message(&self, text: &str) -> Result<Parsed, Error> {
+        self.check_body_size(text.len())?;
+        let mut state = State::new(self);
+        let mut offset = 0;
+        for (i, raw) in text.split_inclusive('\n').enumerate() {
+            let line = raw
+                .strip_suffix('\n')
+                .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
+            let base = Position::new(offset, i + 1, 1);
+            offset += raw.len();
+            if line.trim().is_empty() {
+                break;
             }
-            let start = s.len();
-            let _ = write!(s, "{f}");
-            if !s.get(start..).unwrap_or_default().contains('.') {
-                s.push_str(".0");
+            if i == 0 && line.starts_with("HTTP/") {
+                continue;
+            }
+            let name = line.split(':').next().unwrap_or_default();
+            if header_of(name).is_some() || name.starts_with(['X', 'x']) {
+                state.line(line, base)?;
+            } else if !line.contains(':') {
+                return Err(at(ErrorKind::MissingColon, base));
+            } else {
+                state.count_line(base)?;
             }
         }
-        other => {
-            let json = crate::json::value_to_json(other).to_string();
-            push_quoted(s, &json).map_err(err)?;
-        }
+        state.finish()
     }
-    Ok(())
 }
 
 /// Limits on a text/occi rendering: real servers cap a header line near 8 KB (Apache

@@ -1,0 +1,122 @@
+//! The parser: its mode, limits and model, and what it returns.
+
+use crate::error::at;
+use crate::media::MediaType;
+use crate::message::Message;
+use crate::urilist::parse_uri_list;
+use crate::{Error, ErrorKind, Limits, Mode, Warning};
+use occi_model::Model;
+use occi_model::fedcloud_core::Position;
+
+/// What a parser returns: the message and every leniency used (empty in strict modes).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Parsed {
+    /// The content.
+    pub message: Message,
+    /// The leniencies used, in input order.
+    pub warnings: Vec<Warning>,
+}
+
+/// A parser of every rendering, configured with a [`Mode`], [`Limits`] and optionally
+/// the [`Model`] that types attribute values.
+///
+/// ```
+/// use occi_model::{AttributeValue, Model, OcciVersion};
+/// use occi_render_http::{Leniency, Mode, Parser};
+///
+/// let model = Model::infrastructure(OcciVersion::V1_2);
+/// let body = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n\
+///             X-OCCI-Attribute: occi.compute.cores=\"2\"\n";
+/// // Strict: a quoted number for an integer attribute is an error ...
+/// let err = Parser::new(Mode::Strict12).with_model(&model).parse_plain(body).unwrap_err();
+/// assert_eq!(err.position().line, 2);
+/// // ... lenient mode types it through the model and says so.
+/// let parsed = Parser::new(Mode::Lenient).with_model(&model).parse_plain(body)?;
+/// assert_eq!(parsed.message.attribute("occi.compute.cores"), Some(&AttributeValue::Integer(2)));
+/// assert_eq!(parsed.warnings[0].leniency, Leniency::QuotedNumber);
+/// # Ok::<(), occi_render_http::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Parser<'m> {
+    pub(crate) mode: Mode,
+    pub(crate) limits: Limits,
+    pub(crate) model: Option<&'m Model>,
+}
+
+impl<'m> Parser<'m> {
+    /// [`Limits::max_body_bytes`](crate::Limits::max_body_bytes), checked before any parse
+    /// of a whole body (text/plain, a text/occi message, JSON).
+    pub(crate) fn check_body_size(&self, len: usize) -> Result<(), Error> {
+        if len > self.limits.max_body_bytes {
+            return Err(at(
+                ErrorKind::BodyTooLarge {
+                    limit: self.limits.max_body_bytes,
+                    actual: len,
+                },
+                Position::START,
+            ));
+        }
+        Ok(())
+    }
+
+    /// A parser in `mode` with the default limits and no model (values keep the type their
+    /// syntax gives them).
+    #[must_use]
+    pub fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            limits: Limits::default(),
+            model: None,
+        }
+    }
+
+    /// This parser with other limits.
+    #[must_use]
+    pub const fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// This parser typing attribute values through `model`.
+    #[must_use]
+    pub const fn with_model(mut self, model: &'m Model) -> Self {
+        self.model = Some(model);
+        self
+    }
+
+    /// The mode.
+    #[must_use]
+    pub const fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Parses a body in `media`. For text/occi the input is a message written out as text
+    /// ([`Parser::parse_occi_message`]).
+    ///
+    /// # Errors
+    /// `BodyTooLarge` (checked first, for every media type); as the parser of the media
+    /// type; `NotUtf8`.
+    pub fn parse(&self, media: MediaType, input: &[u8]) -> Result<Parsed, Error> {
+        self.check_body_size(input.len())?;
+        let text = utf8(input)?;
+        match media {
+            MediaType::TextPlain => self.parse_plain(text),
+            MediaType::TextOcci => self.parse_occi_message(text),
+            MediaType::Json => self.parse_json(text),
+            MediaType::UriList => {
+                let mut message = Message::new();
+                message.locations = parse_uri_list(text, self.limits)?;
+                Ok(Parsed {
+                    message,
+                    warnings: Vec::new(),
+                })
+            }
+        }
+    }
+}
+
+pub(crate) fn utf8(body: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(body)
+        .map_err(|e| at(ErrorKind::NotUtf8, Position::at(body, e.valid_up_to())))
+}
