@@ -98,9 +98,16 @@ pub enum ErrorKind {
     #[error("expected 'Name: value'")]
     MissingColon,
     /// A header name that is none of `Category`, `Link`, `X-OCCI-Attribute`,
-    /// `X-OCCI-Location` (GFD.229 §3).
+    /// `X-OCCI-Location` (GFD.229 §3): any other name in a text/plain body, a name in the
+    /// `X-OCCI-` namespace outside lenient mode in text/occi (other text/occi fields are
+    /// HTTP's and ignored).
     #[error("unknown OCCI header {0:?}")]
     UnknownHeader(String),
+    /// A line that starts with white space and continues the OCCI header field before it
+    /// (obs-fold, RFC 7230 §3.2.4, deprecated): not unfolded, since the positions of
+    /// everything after the fold would no longer be those of the input.
+    #[error("obs-fold continuation of an OCCI header field")]
+    FoldedLine,
     /// A quoted-string without its closing `"` (RFC 7230 §3.2.6).
     #[error("unterminated quoted-string")]
     UnterminatedQuote,

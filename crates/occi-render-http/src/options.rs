@@ -128,6 +128,21 @@ pub enum Leniency {
     UnknownJsonMember,
     /// An entity without `id` in JSON or text (MartServer fixtures omit the link id).
     MissingId,
+    /// A header line that starts with white space (`  Category: …`): HTTP reads it as an
+    /// obs-fold continuation of the previous field (RFC 7230 §3.2.4); read as the header it
+    /// names.
+    IndentedLine,
+    /// Blank lines before the header fields of a text/occi message, which HTTP takes as the
+    /// end of an empty header section; skipped.
+    LeadingBlankLine,
+    /// A text/occi message with its rendering in the body instead of the header fields
+    /// (rOCCI-server 1.x put new locations there, gwdg/rOCCI#42; GFD.229 §3.2 asks for the
+    /// body `OK`): read as text/plain when the header fields carry no OCCI content, else
+    /// ignored.
+    BodyRendering,
+    /// A header in the `X-OCCI-` namespace that GFD.229 does not define
+    /// (`X-OCCI-Attributes`); ignored.
+    UnknownOcciHeader,
     /// The pre-1.2 rOCCI JSON dialect (nested attributes `{"occi":{"core":{…}}}`,
     /// `kinds`/`links` arrays with `attributes` objects per entity).
     LegacyJson,
@@ -137,7 +152,7 @@ pub enum Leniency {
 
 impl Leniency {
     /// Every leniency, in declaration order.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 24] = [
         Self::ParameterOrder,
         Self::SeparatorSpacing,
         Self::TrailingSemicolon,
@@ -156,6 +171,10 @@ impl Leniency {
         Self::DuplicateAttribute,
         Self::UnknownJsonMember,
         Self::MissingId,
+        Self::IndentedLine,
+        Self::LeadingBlankLine,
+        Self::BodyRendering,
+        Self::UnknownOcciHeader,
         Self::LegacyJson,
         Self::PatternString,
     ];
@@ -182,6 +201,10 @@ impl Leniency {
             Self::DuplicateAttribute => "duplicate-attribute",
             Self::UnknownJsonMember => "unknown-json-member",
             Self::MissingId => "missing-id",
+            Self::IndentedLine => "indented-line",
+            Self::LeadingBlankLine => "leading-blank-line",
+            Self::BodyRendering => "body-rendering",
+            Self::UnknownOcciHeader => "unknown-occi-header",
             Self::LegacyJson => "legacy-json",
             Self::PatternString => "pattern-string",
         }

@@ -59,6 +59,29 @@ pub(crate) fn header_of(name: &str) -> Option<(Header, Option<Leniency>)> {
     None
 }
 
+/// Whether a header name is in the `X-OCCI-` namespace of the OCCI headers, known or not.
+fn occi_prefixed(name: &str) -> bool {
+    name.get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("X-OCCI-"))
+}
+
+/// Whether a header field named `name` belongs to the OCCI rendering: one of its headers
+/// ([`header_of`]) or another name in the `X-OCCI-` namespace (which [`State::line`]
+/// refuses, or ignores with a warning). Every other header field (`Server`, `X-Runtime`,
+/// `X-XSS-Protection`, …) is HTTP's, and the text/occi readers ignore it in every mode.
+pub(crate) fn is_occi_header(name: &str) -> bool {
+    header_of(name).is_some() || occi_prefixed(name)
+}
+
+/// The header name of a line `Name: value` after any leading white space, when the line
+/// has that shape (a token before the colon); `None` for anything else (a continuation).
+pub(crate) fn field_name(line: &str) -> Option<&str> {
+    let rest = line.trim_start_matches([' ', '\t']);
+    let colon = memchr::memchr(b':', rest.as_bytes())?;
+    let name = rest.get(..colon)?.trim_end_matches([' ', '\t']);
+    (!name.is_empty() && name.bytes().all(is_tchar)).then_some(name)
+}
+
 pub(crate) struct State<'p, 'm> {
     p: &'p Parser<'m>,
     msg: Message,
@@ -110,7 +133,15 @@ impl<'p, 'm> State<'p, 'm> {
             return Err(at(ErrorKind::MissingColon, base));
         };
         let name = line.get(..colon).unwrap_or_default();
-        let Some((header, spelling)) = header_of(name.trim_end()) else {
+        let indent = name.len() - name.trim_start_matches([' ', '\t']).len();
+        if indent > 0 {
+            self.lenient(Leniency::IndentedLine, base)?;
+        }
+        let name = name.trim_matches([' ', '\t']);
+        let Some((header, spelling)) = header_of(name) else {
+            if occi_prefixed(name) && self.p.mode.is_lenient() {
+                return self.lenient(Leniency::UnknownOcciHeader, base);
+            }
             return Err(at(ErrorKind::UnknownHeader(name.to_owned()), base));
         };
         if let Some(l) = spelling {
@@ -190,6 +221,14 @@ impl<'p, 'm> State<'p, 'm> {
         self.msg.attributes.push((name, value));
         self.pos.attributes.push(start);
         Ok(())
+    }
+
+    /// Whether nothing has been read yet.
+    fn is_empty(&self) -> bool {
+        self.msg.categories.is_empty()
+            && self.msg.links.is_empty()
+            && self.msg.attributes.is_empty()
+            && self.msg.locations.is_empty()
     }
 
     fn finish(mut self) -> Result<Parsed, Error> {

@@ -2,20 +2,21 @@
 //! the readers of header fields and of a message written out as text, and the writer within
 //! a header budget.
 
-use super::{State, header_of, header_values};
+use super::{State, field_name, header_values, is_occi_header};
 use crate::error::at;
 use crate::message::Message;
-use crate::{Error, ErrorKind, Parsed, Parser, render_plain};
+use crate::{Error, ErrorKind, Leniency, Parsed, Parser, render_plain};
 use occi_model::fedcloud_core::Position;
 
 impl Parser<'_> {
     /// Parses text/occi header fields, given as `(name, value)` pairs in order; header
-    /// fields that are not OCCI headers are ignored, repeated fields and comma-joined values
-    /// are both read (GFD.229 §3.2). Positions count field `i` as line `i + 1` written
-    /// `Name: value`.
+    /// fields that are not OCCI headers (`Server`, `X-Runtime`, …) are ignored in every mode,
+    /// repeated fields and comma-joined values are both read (GFD.229 §3.2). Positions count
+    /// field `i` as line `i + 1` written `Name: value`.
     ///
     /// # Errors
-    /// As [`Parser::parse_plain`].
+    /// As [`Parser::parse_plain`]; `UnknownHeader` for a name in the `X-OCCI-` namespace
+    /// that GFD.229 does not define (lenient mode ignores it with a warning).
     pub fn parse_headers<'a, I>(&self, headers: I) -> Result<Parsed, Error>
     where
         I: IntoIterator<Item = (&'a str, &'a str)>,
@@ -30,7 +31,7 @@ impl Parser<'_> {
             line.push_str(value);
             let base = Position::new(offset, i + 1, 1);
             offset += line.len() + 1;
-            if header_of(name).is_some() || name.starts_with(['X', 'x']) {
+            if is_occi_header(name) {
                 state.line(&line, base)?;
             } else {
                 state.count_line(base)?;
@@ -40,37 +41,128 @@ impl Parser<'_> {
     }
 
     /// Parses a text/occi message written out as text: an optional HTTP status line, header
-    /// lines `Name: value`, then optionally a blank line and a body (ignored; GFD.229 asks
-    /// for `OK`). Header fields that are not OCCI headers are ignored.
+    /// lines `Name: value`, then optionally a blank line and a body, which GFD.229 §3.2 asks
+    /// to be `OK`. Header fields that are not OCCI headers are ignored in every mode.
+    ///
+    /// What real producers do beyond that is read in lenient mode, each with its warning:
+    /// indented header lines ([`Leniency::IndentedLine`]), the rendering in the body
+    /// ([`Leniency::BodyRendering`]), and blank lines before the header fields
+    /// ([`Leniency::LeadingBlankLine`]; HTTP ends the header section there, so the header
+    /// lines after them are a rendering in the body). The OCCI lines of the body are read as
+    /// text/plain, its other lines skipped, when the header fields carry no OCCI content;
+    /// otherwise the body is ignored (with the warning). Strict modes refuse each at its
+    /// position; a body without OCCI lines is ignored in every mode.
     ///
     /// # Errors
-    /// As [`Parser::parse_plain`].
+    /// As [`Parser::parse_headers`]; `FoldedLine` for an obs-fold continuation of an OCCI
+    /// header field (one of another field is ignored with it).
     pub fn parse_occi_message(&self, text: &str) -> Result<Parsed, Error> {
         self.check_body_size(text.len())?;
         let mut state = State::new(self);
-        let mut offset = 0;
-        for (i, raw) in text.split_inclusive('\n').enumerate() {
-            let line = raw
-                .strip_suffix('\n')
-                .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
-            let base = Position::new(offset, i + 1, 1);
-            offset += raw.len();
+        let mut lines = Lines::new(text);
+        let mut fields = false;
+        let mut status_allowed = true;
+        let mut previous_occi = false;
+        let mut leading_blank = None;
+        for (line, base) in lines.by_ref() {
             if line.trim().is_empty() {
+                // A blank line ends the header section, even before any field (HTTP reads
+                // what follows as the body, where producers' stray blank lines put their
+                // header lines).
+                if !fields {
+                    leading_blank = Some(base);
+                }
                 break;
             }
-            if i == 0 && line.starts_with("HTTP/") {
+            if std::mem::take(&mut status_allowed) && line.starts_with("HTTP/") {
                 continue;
             }
-            let name = line.split(':').next().unwrap_or_default();
-            if header_of(name).is_some() || name.starts_with(['X', 'x']) {
-                state.line(line, base)?;
-            } else if !line.contains(':') {
-                return Err(at(ErrorKind::MissingColon, base));
-            } else {
-                state.count_line(base)?;
+            fields = true;
+            match field_name(line) {
+                Some(name) => {
+                    previous_occi = is_occi_header(name);
+                    if previous_occi {
+                        state.line(line, base)?;
+                    } else {
+                        state.count_line(base)?;
+                    }
+                }
+                // An obs-fold continuation (RFC 7230 §3.2.4) of the field before.
+                None if line.starts_with([' ', '\t']) => {
+                    if previous_occi {
+                        return Err(at(ErrorKind::FoldedLine, base));
+                    }
+                    state.count_line(base)?;
+                }
+                None if line.contains(':') => {
+                    return Err(at(
+                        ErrorKind::Syntax("a header field: a token, ':' and the value"),
+                        base,
+                    ));
+                }
+                None => return Err(at(ErrorKind::MissingColon, base)),
             }
         }
+        // The body: GFD.229 §3.2 asks for `OK`; a rendering there is a producer's mistake.
+        let carried = !state.is_empty();
+        let mut body_read = false;
+        for (line, base) in lines {
+            let Some(name) = field_name(line) else {
+                continue;
+            };
+            if !is_occi_header(name) {
+                continue;
+            }
+            if !body_read {
+                body_read = true;
+                match leading_blank {
+                    Some(blank) => state.lenient(Leniency::LeadingBlankLine, blank)?,
+                    None => state.lenient(Leniency::BodyRendering, base)?,
+                }
+                if carried {
+                    break;
+                }
+            }
+            state.line(line, base)?;
+        }
         state.finish()
+    }
+}
+
+/// The lines of a text, each without its line end (LF or CRLF) and with its position.
+struct Lines<'a> {
+    rest: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    const fn new(text: &'a str) -> Self {
+        Self {
+            rest: text,
+            offset: 0,
+            line: 0,
+        }
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = (&'a str, Position);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', self.rest.as_bytes()).map_or(self.rest.len(), |i| i + 1);
+        let raw = self.rest.get(..end).unwrap_or_default();
+        self.rest = self.rest.get(end..).unwrap_or_default();
+        self.line += 1;
+        let base = Position::new(self.offset, self.line, 1);
+        self.offset += raw.len();
+        let line = raw
+            .strip_suffix('\n')
+            .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
+        Some((line, base))
     }
 }
 

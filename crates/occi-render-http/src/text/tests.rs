@@ -91,11 +91,31 @@ fn every_text_leniency_only_in_lenient_mode() {
             1,
             81,
         ),
+        (
+            "  X-OCCI-Attribute: a.b=\"x\"",
+            Leniency::IndentedLine,
+            1,
+            1,
+        ),
+        (
+            "X-OCCI-Attribute: a.b=1\nX-OCCI-Attributes: a.c=2",
+            Leniency::UnknownOcciHeader,
+            2,
+            1,
+        ),
     ];
     for &(body, leniency, line, column) in cases {
         for mode in [Mode::Strict11, Mode::Strict12] {
             let err = Parser::new(mode).parse_plain(body).unwrap_err();
-            assert_eq!(err.kind(), &ErrorKind::Strict(leniency), "{mode} {body}");
+            // An unknown X-OCCI- header is named in the error, like any unknown header.
+            if leniency == Leniency::UnknownOcciHeader {
+                assert_eq!(
+                    err.kind(),
+                    &ErrorKind::UnknownHeader("X-OCCI-Attributes".into())
+                );
+            } else {
+                assert_eq!(err.kind(), &ErrorKind::Strict(leniency), "{mode} {body}");
+            }
             assert_eq!(
                 (err.position().line, err.position().column),
                 (line, column),
@@ -524,4 +544,256 @@ fn category_definitions_round_trip() {
     assert!(c.attributes[1].immutable && c.attributes[1].required);
     assert_eq!(c.actions.len(), 2);
     assert_eq!(render_plain(&m).unwrap(), body);
+}
+
+/// What web servers and frameworks add to a text/occi response, in every mode: ignored.
+#[test]
+fn text_occi_ignores_http_headers_in_every_mode() {
+    let text = "HTTP/1.1 200 OK\r\nX-Runtime: 0.012\r\nX-XSS-Protection: 1; mode=block\r\nSet-Cookie: a=b; Path=/\r\n\tHttpOnly\r\nServer: Apache/2.4 OCCI/1.2\r\nCategory: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\r\nX-OCCI-Attribute: occi.compute.cores=2\r\n\r\nOK\r\n";
+    for mode in [Mode::Strict11, Mode::Strict12, Mode::Lenient] {
+        let p = Parser::new(mode).parse_occi_message(text).unwrap();
+        assert_eq!(p.message.categories.len(), 1, "{mode}");
+        assert_eq!(p.message.attributes.len(), 1, "{mode}");
+        assert!(p.warnings.is_empty(), "{mode}: {:?}", p.warnings);
+        let fields = [
+            ("X-Runtime", "0.012"),
+            (
+                "Category",
+                "compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"",
+            ),
+            ("X-Powered-By", "Phusion Passenger"),
+        ];
+        let h = Parser::new(mode).parse_headers(fields).unwrap();
+        assert_eq!(h.message.categories.len(), 1, "{mode}");
+    }
+    // A name in the X-OCCI- namespace is OCCI's: refused in strict modes, ignored with a
+    // warning in lenient mode.
+    let typo = [("X-OCCI-Attributes", "occi.compute.cores=2")];
+    let e = Parser::new(Mode::Strict12).parse_headers(typo).unwrap_err();
+    assert_eq!(
+        e.kind(),
+        &ErrorKind::UnknownHeader("X-OCCI-Attributes".into())
+    );
+    let l = Parser::new(Mode::Lenient).parse_headers(typo).unwrap();
+    assert_eq!(l.warnings[0].leniency, Leniency::UnknownOcciHeader);
+}
+
+/// Leading blank lines, indented lines and a rendering in the body: read with a warning in
+/// lenient mode, refused at their position in strict modes; never an empty document.
+#[test]
+fn text_occi_producer_mistakes() {
+    let cat =
+        "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"";
+    // (input, leniency, line of the warning and of the strict error)
+    let cases: Vec<(String, Leniency, usize)> = vec![
+        (format!("\n\n{cat}\n"), Leniency::LeadingBlankLine, 1),
+        (
+            format!("HTTP/1.1 200 OK\n\n{cat}\n"),
+            Leniency::LeadingBlankLine,
+            2,
+        ),
+        (
+            format!("HTTP/1.1 200 OK\n  {cat}\n  X-Runtime: 1\n"),
+            Leniency::IndentedLine,
+            2,
+        ),
+        (
+            format!("HTTP/1.1 200 OK\nContent-Type: text/occi\n\n{cat}\n"),
+            Leniency::BodyRendering,
+            4,
+        ),
+    ];
+    for (text, leniency, line) in &cases {
+        for mode in [Mode::Strict11, Mode::Strict12] {
+            let e = Parser::new(mode).parse_occi_message(text).unwrap_err();
+            assert_eq!(e.kind(), &ErrorKind::Strict(*leniency), "{mode} {text:?}");
+            assert_eq!(
+                (e.position().line, e.position().column),
+                (*line, 1),
+                "{text:?}"
+            );
+        }
+        let p = Parser::new(Mode::Lenient).parse_occi_message(text).unwrap();
+        assert_eq!(p.message.categories.len(), 1, "{text:?}");
+        assert_eq!(p.warnings[0].leniency, *leniency, "{text:?}");
+        assert_eq!(p.warnings[0].position.line, *line, "{text:?}");
+    }
+    // The header fields win over a rendering in the body, which is ignored with a warning.
+    let both = format!(
+        "{cat}\nX-OCCI-Attribute: occi.compute.cores=2\n\nX-OCCI-Attribute: occi.compute.cores=4\n"
+    );
+    let p = Parser::new(Mode::Lenient)
+        .parse_occi_message(&both)
+        .unwrap();
+    assert_eq!(
+        p.message.attribute("occi.compute.cores"),
+        Some(&AttributeValue::Integer(2))
+    );
+    assert_eq!(p.warnings[0].leniency, Leniency::BodyRendering);
+    assert_eq!(p.warnings[0].position.line, 4);
+    // A body that is no rendering is ignored in every mode; an empty message stays valid.
+    for mode in [Mode::Strict12, Mode::Lenient] {
+        let p = Parser::new(mode)
+            .parse_occi_message(&format!("{cat}\n\n<html>Created</html>\n"))
+            .unwrap();
+        assert!(p.warnings.is_empty());
+        let empty = Parser::new(mode)
+            .parse_occi_message("HTTP/1.1 200 OK\n\nOK\n")
+            .unwrap();
+        assert_eq!(empty.message, crate::Message::new());
+    }
+    // An obs-fold continuation of an OCCI field is refused in every mode (unfolding would
+    // move every later position); one of another field goes with that field.
+    for mode in [Mode::Strict12, Mode::Lenient] {
+        let folded = format!("{cat}\nX-OCCI-Attribute: a.b=1,\n  a.c=2\n");
+        let e = Parser::new(mode).parse_occi_message(&folded).unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::FoldedLine);
+        assert_eq!(e.position().line, 3);
+    }
+    // Lines that are no header field.
+    let e = Parser::new(Mode::Lenient)
+        .parse_occi_message("Bad line\n")
+        .unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::MissingColon);
+    let e = Parser::new(Mode::Lenient)
+        .parse_occi_message("a b: c\n")
+        .unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Syntax(_)));
+}
+
+mod never_empty {
+    //! Lenient mode never returns an empty document for an input that holds a Category,
+    //! Link, Location or attribute line: it reads it, or it fails with a position.
+
+    use crate::text::{field_name, header_of};
+    use crate::{Mode, Parser};
+    use proptest::prelude::*;
+
+    const OCCI: [&str; 7] = [
+        "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"",
+        "category: storage; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=kind;",
+        "Link: </network/1>; rel=\"http://schemas.ogf.org/occi/infrastructure#network\"; category=\"http://schemas.ogf.org/occi/infrastructure#networkinterface\"",
+        "X-OCCI-Attribute: occi.core.title=\"a, b\"",
+        "x-occi-attribute: occi.compute.cores=2",
+        "X-OCCI-Location: /compute/1, /compute/2",
+        "X-OCCI-Category: os; scheme=\"http://example.org/tpl#\"; class=\"mixin\"",
+    ];
+    const HTTP: [&str; 6] = [
+        "X-Runtime: 0.012",
+        "X-XSS-Protection: 1; mode=block",
+        "Server: Apache/2.4 (Debian) OCCI/1.2",
+        "Content-Type: text/occi; charset=utf-8",
+        "Set-Cookie: session=abc; Path=/; HttpOnly",
+        "X-Powered-By: Phusion Passenger 5.0",
+    ];
+
+    /// Whether `text` holds an OCCI header line with something in its value.
+    fn holds_occi(text: &str) -> bool {
+        text.lines().any(|l| {
+            field_name(l).is_some_and(|n| header_of(n).is_some())
+                && l.split_once(':')
+                    .is_some_and(|(_, v)| v.chars().any(|c| !matches!(c, ' ' | '\t' | ',')))
+        })
+    }
+
+    fn empty(p: &crate::Parsed) -> bool {
+        let m = &p.message;
+        m.categories.is_empty()
+            && m.links.is_empty()
+            && m.attributes.is_empty()
+            && m.locations.is_empty()
+    }
+
+    /// A header line of either kind, maybe indented.
+    fn field() -> impl Strategy<Value = String> {
+        (
+            prop_oneof![
+                prop::sample::select(&OCCI[..]),
+                prop::sample::select(&HTTP[..])
+            ],
+            prop::sample::select(&["", "", "", " ", "  ", "\t"][..]),
+        )
+            .prop_map(|(l, indent)| format!("{indent}{l}"))
+    }
+
+    /// A text/occi message as producers write it: an optional status line, stray blank
+    /// lines, header fields of OCCI and of HTTP, maybe indented, and a body that is `OK`,
+    /// another document or a rendering.
+    fn message() -> impl Strategy<Value = String> {
+        (
+            any::<bool>(),
+            0..3usize,
+            prop::collection::vec(field(), 0..6),
+            prop::option::of(prop::collection::vec(
+                prop_oneof![
+                    Just("OK".to_owned()),
+                    Just("<html>Created</html>".to_owned()),
+                    prop::sample::select(&OCCI[..]).prop_map(str::to_owned),
+                ],
+                0..4,
+            )),
+            prop::sample::select(&["\n", "\r\n"][..]),
+        )
+            .prop_map(|(status, blanks, fields, body, eol)| {
+                let mut lines = Vec::new();
+                if status {
+                    lines.push("HTTP/1.1 200 OK".to_owned());
+                }
+                lines.extend(std::iter::repeat_n(String::new(), blanks));
+                lines.extend(fields);
+                if let Some(body) = body {
+                    lines.push(String::new());
+                    lines.extend(body);
+                }
+                let mut text = lines.join(eol);
+                text.push_str(eol);
+                text
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn text_occi_messages_are_read(text in message()) {
+            let p = Parser::new(Mode::Lenient).parse_occi_message(&text);
+            let p = p.map_err(|e| TestCaseError::fail(format!("{e}: {text:?}")))?;
+            prop_assert_eq!(empty(&p), !holds_occi(&text), "{:?}", text);
+        }
+
+        #[test]
+        fn text_plain_bodies_are_read(
+            lines in prop::collection::vec(
+                prop_oneof![
+                    field().prop_filter("OCCI lines", |l| holds_occi(l)),
+                    Just(String::new()),
+                ],
+                0..8,
+            )
+        ) {
+            let text = lines.join("\n");
+            let p = Parser::new(Mode::Lenient).parse_plain(&text);
+            let p = p.map_err(|e| TestCaseError::fail(format!("{e}: {text:?}")))?;
+            prop_assert_eq!(empty(&p), !holds_occi(&text), "{:?}", text);
+        }
+
+        /// Any mix of those lines and arbitrary ones: whatever parses is not empty when it
+        /// holds an OCCI line.
+        #[test]
+        fn anything_that_parses_keeps_its_occi_lines(
+            lines in prop::collection::vec(
+                prop_oneof![field(), Just(String::new()), "[ -~]{0,24}"],
+                0..8,
+            )
+        ) {
+            let text = lines.join("\n");
+            for p in [
+                Parser::new(Mode::Lenient).parse_occi_message(&text),
+                Parser::new(Mode::Lenient).parse_plain(&text),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                prop_assert!(!(holds_occi(&text) && empty(&p)), "{:?}", text);
+            }
+        }
+    }
 }
