@@ -45,6 +45,10 @@ pub enum AttributeType {
     IpAddress,
     /// A string holding an IPv4 or IPv6 address with an optional `/prefix` (CIDR notation).
     Cidr,
+    /// Any value: the type is not known, as for an attribute declared in a text rendering
+    /// (GFD.229 §4.3 gives a declaration its name and properties only). JSON has no such
+    /// type; it is rendered as its default, `string`.
+    Any,
 }
 
 impl AttributeType {
@@ -53,7 +57,9 @@ impl AttributeType {
     #[must_use]
     pub const fn json_type(&self) -> &'static str {
         match self {
-            Self::String | Self::Enum(_) | Self::Uri | Self::IpAddress | Self::Cidr => "string",
+            Self::String | Self::Enum(_) | Self::Uri | Self::IpAddress | Self::Cidr | Self::Any => {
+                "string"
+            }
             Self::Number => "number",
             Self::Integer => "integer",
             Self::Boolean => "boolean",
@@ -433,6 +439,7 @@ impl AttributeDefinition {
         use AttributeValue as V;
         let expected = Err(ValueProblem::Type(self.attr_type.json_type()));
         match (&self.attr_type, value) {
+            (T::Any, _) => return Ok(()),
             (T::String, V::String(_)) => {}
             (T::Enum(values), V::String(s)) => {
                 if !values.iter().any(|v| v == s) {

@@ -21,6 +21,11 @@ pub enum Operation<'a> {
         /// The state before the update.
         previous: &'a Entity,
     },
+    /// An entity whose direction is not known: a rendering being read, which may be a
+    /// client's request or a server's answer, or a partial update (GFD.223 §10.3, POST on
+    /// an entity). What holds for every operation is checked — the kind, the mixins, every
+    /// attribute's definition and value — and neither required nor immutable attributes.
+    Any,
 }
 
 /// What to do with categories and attributes the model does not define.
@@ -33,6 +38,12 @@ pub enum UnknownCategories {
     /// They are kept untouched and reported as notices: for middleware that passes entities
     /// through to a server with a richer model.
     Preserve,
+    /// Those under the namespace reserved for the OCCI documents (categories whose scheme
+    /// lies under `http://schemas.ogf.org/occi/`, attributes named `occi.…`, parameters of
+    /// such actions) are errors, since the documents define all of them; the others are
+    /// preserved as notices: for a registry that holds the OCCI documents but not a
+    /// provider's extensions (a client reading any server's renderings).
+    RejectReserved,
 }
 
 /// Options of [`Model::validate`].
@@ -106,6 +117,8 @@ pub enum Code {
     IdChanged,
     /// A link's target kind is not registered.
     UnknownTargetKind,
+    /// The action of an invocation is not registered.
+    UnknownAction,
     /// An unknown category kept under [`UnknownCategories::Preserve`].
     PreservedCategory,
     /// An unknown attribute kept under [`UnknownCategories::Preserve`].
@@ -136,6 +149,7 @@ impl Code {
             Self::KindChanged => "kind-changed",
             Self::IdChanged => "id-changed",
             Self::UnknownTargetKind => "unknown-target-kind",
+            Self::UnknownAction => "unknown-action",
             Self::PreservedCategory => "preserved-category",
             Self::PreservedAttribute => "preserved-attribute",
         }
@@ -247,10 +261,24 @@ impl Ctx<'_> {
         });
     }
 
-    fn unknown(&self, reject: Code, preserve: Code) -> (Code, Severity) {
-        match self.options.unknown_categories {
-            UnknownCategories::Reject => (reject, Severity::Error),
-            UnknownCategories::Preserve => (preserve, Severity::Notice),
+    /// The code and severity of something unknown; `reserved` when it lies in the OCCI
+    /// documents' namespace.
+    fn unknown(&self, reject: Code, preserve: Code, reserved: bool) -> (Code, Severity) {
+        unknown(self.options, reject, preserve, reserved)
+    }
+}
+
+fn unknown(
+    options: &ValidationOptions,
+    reject: Code,
+    preserve: Code,
+    reserved: bool,
+) -> (Code, Severity) {
+    match options.unknown_categories {
+        UnknownCategories::Reject => (reject, Severity::Error),
+        UnknownCategories::RejectReserved if reserved => (reject, Severity::Error),
+        UnknownCategories::Preserve | UnknownCategories::RejectReserved => {
+            (preserve, Severity::Notice)
         }
     }
 }
@@ -393,6 +421,7 @@ impl Model {
                         Operation::Update { previous: p }
                     }
                     (Operation::Instance, _) => Operation::Instance,
+                    (Operation::Any, _) => Operation::Any,
                     _ => Operation::Create,
                 };
                 let mut ctx = Ctx {
@@ -401,6 +430,92 @@ impl Model {
                     findings: &mut findings,
                 };
                 self.validate_entity(EntityRef::Link(link), op, previous, &mut ctx);
+            }
+        }
+        Report { findings }
+    }
+
+    /// Validates an action invocation (GFD.221 §4.3.3) on its own, without the entity it
+    /// is for ([`Model::check_action`] also checks that the entity offers the action in its
+    /// state): the action exists; each parameter is one it defines, with a value its
+    /// definition accepts; each required parameter without a default is given.
+    ///
+    /// ```
+    /// use occi_model::{ActionInvocation, Model, OcciVersion, ValidationOptions, ids};
+    /// let model = Model::infrastructure(OcciVersion::V1_2);
+    /// let stop = ActionInvocation::new(ids::COMPUTE_STOP.parse()?)
+    ///     .with_attribute("method".parse()?, "pull-the-plug");
+    /// let report = model.validate_invocation(&stop, &ValidationOptions::default());
+    /// assert_eq!(report.codes().iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["not-in-enumeration"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn validate_invocation(
+        &self,
+        invocation: &crate::ActionInvocation,
+        options: &ValidationOptions,
+    ) -> Report {
+        let mut findings = Vec::new();
+        let mut ctx = Ctx {
+            path: String::new(),
+            options,
+            findings: &mut findings,
+        };
+        let id = &invocation.action;
+        let Some(action) = self.action(id.as_str()) else {
+            let (code, severity) = ctx.unknown(
+                Code::UnknownAction,
+                Code::PreservedCategory,
+                id.is_reserved(),
+            );
+            ctx.push(
+                code,
+                severity,
+                Some(id),
+                None,
+                "action not defined by the model".to_owned(),
+            );
+            return Report { findings };
+        };
+        for (name, value) in &invocation.attributes {
+            let Some(def) = action.attribute(name.as_str()) else {
+                // The documents define every parameter of their actions.
+                let (code, severity) = ctx.unknown(
+                    Code::UnknownAttribute,
+                    Code::PreservedAttribute,
+                    id.is_reserved(),
+                );
+                ctx.push(
+                    code,
+                    severity,
+                    Some(id),
+                    Some(name),
+                    "parameter not defined by the action".to_owned(),
+                );
+                continue;
+            };
+            if let Err(p) = def.check(value) {
+                ctx.push(
+                    problem_code(&p),
+                    Severity::Error,
+                    Some(id),
+                    Some(name),
+                    format!("{p}: {value}"),
+                );
+            }
+        }
+        for def in &action.attributes {
+            if def.required
+                && def.default.is_none()
+                && !invocation.attributes.contains_key(def.name.as_str())
+            {
+                ctx.push(
+                    Code::MissingRequiredAttribute,
+                    Severity::Error,
+                    Some(id),
+                    Some(&def.name),
+                    "required parameter missing".to_owned(),
+                );
             }
         }
         Report { findings }
@@ -436,7 +551,11 @@ impl Model {
             }
         }
         let Some(kind) = self.kind(kind_id.as_str()) else {
-            let (code, severity) = ctx.unknown(Code::UnknownKind, Code::PreservedCategory);
+            let (code, severity) = ctx.unknown(
+                Code::UnknownKind,
+                Code::PreservedCategory,
+                kind_id.is_reserved(),
+            );
             ctx.push(
                 code,
                 severity,
@@ -490,7 +609,8 @@ impl Model {
                 continue;
             }
             if self.mixin(m.as_str()).is_none() {
-                let (code, severity) = ctx.unknown(Code::UnknownMixin, Code::PreservedCategory);
+                let (code, severity) =
+                    ctx.unknown(Code::UnknownMixin, Code::PreservedCategory, m.is_reserved());
                 ctx.push(
                     code,
                     severity,
@@ -532,8 +652,11 @@ impl Model {
         let effective = self.effective_attributes(kind_id.as_str(), &known);
         for (name, value) in entity.attributes() {
             let Some(e) = effective.iter().find(|e| e.definition.name == *name) else {
-                let (code, severity) =
-                    ctx.unknown(Code::UnknownAttribute, Code::PreservedAttribute);
+                let (code, severity) = ctx.unknown(
+                    Code::UnknownAttribute,
+                    Code::PreservedAttribute,
+                    name.is_reserved(),
+                );
                 ctx.push(
                     code,
                     severity,
@@ -585,6 +708,7 @@ impl Model {
                     Operation::Create | Operation::Update { .. } => {
                         !e.definition.mutable || e.default.is_some()
                     }
+                    Operation::Any => true,
                 };
                 if !exempt {
                     ctx.push(
@@ -617,7 +741,11 @@ impl Model {
             && let Some(t) = &l.target_kind
             && self.kind(t.as_str()).is_none()
         {
-            let (code, severity) = ctx.unknown(Code::UnknownTargetKind, Code::PreservedCategory);
+            let (code, severity) = ctx.unknown(
+                Code::UnknownTargetKind,
+                Code::PreservedCategory,
+                t.is_reserved(),
+            );
             ctx.push(
                 code,
                 severity,
@@ -932,6 +1060,170 @@ mod tests {
             m.validate(&unknown_kind, Operation::Create, &preserve)
                 .is_valid()
         );
+    }
+
+    #[test]
+    fn reject_reserved_policy() {
+        let m = model();
+        let policy =
+            ValidationOptions::default().with_unknown_categories(UnknownCategories::RejectReserved);
+        // A provider's mixin and attribute pass as notices; OCCI's namespace is checked.
+        let e: Entity = compute()
+            .with_mixin(id("http://example.com/x#tag"))
+            .with_attribute(name("com.example.colour"), "blue")
+            .into();
+        let report = m.validate(&e, Operation::Any, &policy);
+        assert_eq!(
+            codes(&report),
+            ["preserved-category", "preserved-attribute"]
+        );
+        assert!(report.is_valid());
+        let e: Entity = compute()
+            .with_mixin(id("http://schemas.ogf.org/occi/infrastructure#tag"))
+            .with_attribute(name("occi.compute.colour"), "blue")
+            .into();
+        let report = m.validate(&e, Operation::Any, &policy);
+        assert_eq!(codes(&report), ["unknown-mixin", "unknown-attribute"]);
+        let unknown_kind: Entity =
+            Resource::new(id("http://schemas.ogf.org/occi/infrastructure#computer")).into();
+        assert_eq!(
+            codes(&m.validate(&unknown_kind, Operation::Any, &policy)),
+            ["unknown-kind"]
+        );
+        let provider_kind: Entity = Resource::new(id("http://example.com/x#vm")).into();
+        assert!(
+            m.validate(&provider_kind, Operation::Any, &policy)
+                .is_valid()
+        );
+    }
+
+    /// `Any` checks what holds for requests and answers alike, and nothing else.
+    #[test]
+    fn any_operation_checks_neither_required_nor_immutable() {
+        let m = model();
+        // A server's answer (immutable state set) and a client's request (no required
+        // size) are both fine.
+        let answer: Entity = compute()
+            .with_attribute(name("occi.compute.state"), "active")
+            .into();
+        assert!(
+            m.validate(&answer, Operation::Any, &ValidationOptions::default())
+                .findings
+                .is_empty()
+        );
+        assert!(
+            !m.validate(&answer, Operation::Create, &ValidationOptions::default())
+                .is_valid()
+        );
+        let request: Entity = Resource::with_id(EntityId::new_uuid(), id(ids::STORAGE)).into();
+        assert!(
+            m.validate(&request, Operation::Any, &ValidationOptions::default())
+                .findings
+                .is_empty()
+        );
+        assert!(
+            !m.validate(&request, Operation::Instance, &ValidationOptions::default())
+                .is_valid()
+        );
+        // Values, applicability and enumerations are still checked.
+        let bad: Entity = compute()
+            .with_attribute(name("occi.compute.architecture"), "arm64")
+            .with_mixin(id(ids::IPNETWORK))
+            .into();
+        assert_eq!(
+            codes(&m.validate(&bad, Operation::Any, &ValidationOptions::default())),
+            ["mixin-not-applicable", "not-in-enumeration"]
+        );
+    }
+
+    #[test]
+    fn invocations() {
+        let m = model();
+        let inv = |action: &str, params: &[(&str, AttributeValue)]| {
+            let mut i = crate::ActionInvocation::new(id(action));
+            for (n, v) in params {
+                i = i.with_attribute(name(n), v.clone());
+            }
+            i
+        };
+        let all = ValidationOptions::default();
+        let cases: Vec<(crate::ActionInvocation, Vec<&str>)> = vec![
+            (inv(ids::COMPUTE_STOP, &[]), vec![]),
+            (
+                inv(ids::COMPUTE_STOP, &[("method", "poweroff".into())]),
+                vec![],
+            ),
+            (
+                inv(ids::COMPUTE_STOP, &[("method", "yank".into())]),
+                vec!["not-in-enumeration"],
+            ),
+            (
+                inv(ids::COMPUTE_STOP, &[("method", 1.into())]),
+                vec!["type-mismatch"],
+            ),
+            (
+                inv(ids::COMPUTE_STOP, &[("force", true.into())]),
+                vec!["unknown-attribute"],
+            ),
+            (
+                inv(
+                    "http://schemas.ogf.org/occi/infrastructure/compute/action#explode",
+                    &[],
+                ),
+                vec!["unknown-action"],
+            ),
+            (
+                inv("http://example.com/a#reboot", &[]),
+                vec!["unknown-action"],
+            ),
+        ];
+        for (i, want) in cases {
+            assert_eq!(
+                codes(&m.validate_invocation(&i, &all)),
+                want,
+                "{}",
+                i.action
+            );
+        }
+        let policy =
+            ValidationOptions::default().with_unknown_categories(UnknownCategories::RejectReserved);
+        assert_eq!(
+            codes(&m.validate_invocation(&inv("http://example.com/a#reboot", &[]), &policy)),
+            ["preserved-category"]
+        );
+        assert_eq!(
+            codes(
+                &m.validate_invocation(&inv(ids::COMPUTE_STOP, &[("force", true.into())]), &policy)
+            ),
+            ["unknown-attribute"]
+        );
+        // A required parameter without a default must be given.
+        let mut m2 = m.clone();
+        m2.register_action(
+            crate::Action::new(id("http://example.com/a#resize")).with_attribute(
+                crate::AttributeDefinition::new(name("size"), crate::AttributeType::Number)
+                    .with_required(true),
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            codes(&m2.validate_invocation(&inv("http://example.com/a#resize", &[]), &all)),
+            ["missing-required-attribute"]
+        );
+    }
+
+    #[test]
+    fn any_type_takes_every_value() {
+        let def = crate::AttributeDefinition::new(name("com.example.x"), crate::AttributeType::Any);
+        for v in [
+            AttributeValue::from(1),
+            "x".into(),
+            true.into(),
+            AttributeValue::Number(1.5),
+        ] {
+            assert!(def.check(&v).is_ok());
+        }
+        assert_eq!(crate::AttributeType::Any.json_type(), "string");
     }
 
     #[test]

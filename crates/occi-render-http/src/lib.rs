@@ -20,7 +20,7 @@ mod urilist;
 pub use error::{Error, ErrorKind};
 pub use json::stream::JsonCollectionReader;
 pub use json::{render_json, render_json_collection, render_json_value};
-pub use media::{MediaType, render};
+pub use media::{Loss, MediaType, losses, render};
 pub use message::{AttributeSpec, CategoryRendering, Composition, LinkRendering, Message};
 pub use occi_model;
 pub use options::{Leniency, Limits, Mode, Warning};

@@ -71,6 +71,57 @@ impl FromStr for MediaType {
     }
 }
 
+/// Something of a message that a rendering cannot carry, found by [`losses`] before it is
+/// rendered: the renderers drop it (GFD.229 and GFD.225 have no place for it), so a caller
+/// that converts should say so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Loss {
+    /// Where in the message: `/categories/N`, `/categories/N/attributes/NAME`,
+    /// `/links/N`, `/entities/N/links/M`.
+    pub path: String,
+    /// What is lost.
+    pub what: String,
+}
+
+impl Loss {
+    pub(crate) const fn new(path: String, what: String) -> Self {
+        Self { path, what }
+    }
+}
+
+impl fmt::Display for Loss {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {}", self.what, self.path)
+    }
+}
+
+/// What rendering `message` in `media` loses, in message order; empty when the rendering
+/// carries everything. text/plain and text/occi lose a mixin's `applies` and attribute
+/// types, patterns, defaults and descriptions; JSON loses an inline link's `self` location
+/// unless the link's id or its kind's location (from `model`) followed by the id gives it.
+///
+/// ```
+/// use occi_render_http::{MediaType, Mode, Parser, losses};
+/// let text = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n\
+///             Link: </network/1>; rel=\"http://schemas.ogf.org/occi/infrastructure#network\"; self=\"/links/a\"; \
+///             category=\"http://schemas.ogf.org/occi/infrastructure#networkinterface\"; occi.core.id=\"b\"\n";
+/// let m = Parser::new(Mode::Strict12).parse_plain(text)?.message;
+/// let lost = losses(MediaType::Json, &m, None);
+/// assert_eq!(lost[0].path, "/links/0");
+/// assert!(losses(MediaType::TextOcci, &m, None).is_empty());
+/// # Ok::<(), occi_render_http::Error>(())
+/// ```
+#[must_use]
+pub fn losses(media: MediaType, message: &Message, model: Option<&Model>) -> Vec<Loss> {
+    match media {
+        MediaType::TextPlain | MediaType::TextOcci => crate::text::losses(message),
+        MediaType::Json => crate::json::losses(message, model),
+        // Only locations are rendered, and the renderer refuses anything else.
+        MediaType::UriList => Vec::new(),
+    }
+}
+
 /// Renders `message` in `media`: text/occi as header lines, a blank line and `OK` (or, when
 /// the headers exceed the default [`HeaderBudget`], the text/plain body); text/uri-list only
 /// for a collection of locations.

@@ -143,6 +143,16 @@ pub enum Leniency {
     /// A header in the `X-OCCI-` namespace that GFD.229 does not define
     /// (`X-OCCI-Attributes`); ignored.
     UnknownOcciHeader,
+    /// A JSON kind, mixin or action rendering on its own (`{"term": …, "scheme": …,
+    /// "location": …}`) instead of inside a `kinds`, `mixins` or `actions` collection
+    /// (GFD.225 §3.4); the class is inferred from its members.
+    BareCategory,
+    /// `"parent": ""` for a kind without parent (GFD.225 §3.4 omits the member); read as no
+    /// parent.
+    EmptyParent,
+    /// A `links` member on a link entity (GFD.225 §3.2 gives links none: a link is no
+    /// resource); ignored, with what it holds.
+    LinksOnLink,
     /// The pre-1.2 rOCCI JSON dialect (nested attributes `{"occi":{"core":{…}}}`,
     /// `kinds`/`links` arrays with `attributes` objects per entity).
     LegacyJson,
@@ -152,7 +162,7 @@ pub enum Leniency {
 
 impl Leniency {
     /// Every leniency, in declaration order.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 27] = [
         Self::ParameterOrder,
         Self::SeparatorSpacing,
         Self::TrailingSemicolon,
@@ -175,6 +185,9 @@ impl Leniency {
         Self::LeadingBlankLine,
         Self::BodyRendering,
         Self::UnknownOcciHeader,
+        Self::BareCategory,
+        Self::EmptyParent,
+        Self::LinksOnLink,
         Self::LegacyJson,
         Self::PatternString,
     ];
@@ -205,6 +218,9 @@ impl Leniency {
             Self::LeadingBlankLine => "leading-blank-line",
             Self::BodyRendering => "body-rendering",
             Self::UnknownOcciHeader => "unknown-occi-header",
+            Self::BareCategory => "bare-category",
+            Self::EmptyParent => "empty-parent",
+            Self::LinksOnLink => "links-on-link",
             Self::LegacyJson => "legacy-json",
             Self::PatternString => "pattern-string",
         }

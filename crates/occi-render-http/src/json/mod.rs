@@ -50,6 +50,7 @@ pub(crate) fn value_to_json(v: &AttributeValue) -> Value {
 }
 
 use crate::error::at;
+use crate::media::Loss;
 use crate::message::{CategoryRendering, Composition, LinkRendering, Message};
 use crate::{Error, ErrorKind};
 use occi_model::fedcloud_core::Position;
@@ -324,7 +325,11 @@ fn inline_link(l: &LinkRendering, owner: &Message) -> Result<Value, Error> {
     let mut cats = l.categories.iter().cloned();
     kind_and_mixins(&mut o, cats.next(), cats.collect());
     o.insert("attributes".into(), attributes(&l.attributes)?);
-    if let Some(id) = string_attr(&l.attributes, CORE_ID) {
+    // GFD.225 gives a link no location: without occi.core.id, its `self` location is the
+    // identifier (as `Message::to_entity` takes it).
+    let id =
+        string_attr(&l.attributes, CORE_ID).or_else(|| l.self_location.clone().map(Value::String));
+    if let Some(id) = id {
         o.insert("id".into(), id);
     }
     let source = string_attr(&l.attributes, CORE_SOURCE);
@@ -471,6 +476,39 @@ fn category(c: &CategoryRendering, model: Option<&Model>) -> Value {
         o.insert("location".into(), Value::String(l.clone()));
     }
     Value::Object(o)
+}
+
+/// What the JSON rendering of `message` cannot carry: an inline link's `self` location
+/// when it is neither the link's `id` nor the location of its kind followed by the id (the
+/// usual server convention, `/storagelink/` + id; known only with `model`).
+pub(crate) fn losses(message: &Message, model: Option<&Model>) -> Vec<Loss> {
+    let mut out = Vec::new();
+    let entities = message.entities.iter().enumerate();
+    let all = std::iter::once((String::new(), message))
+        .chain(entities.map(|(n, e)| (format!("/entities/{n}"), e)));
+    for (prefix, m) in all {
+        for (i, l) in m.links.iter().enumerate() {
+            let Some(own) = &l.self_location else {
+                continue;
+            };
+            let Some(id) = string_attr(&l.attributes, CORE_ID) else {
+                continue;
+            };
+            let id = id.as_str().unwrap_or_default().to_owned();
+            let kind_location = l
+                .categories
+                .first()
+                .and_then(|k| model?.kind(k)?.location.clone());
+            let derived = kind_location.is_some_and(|loc| *own == format!("{loc}{id}"));
+            if *own != id && !derived {
+                out.push(Loss::new(
+                    format!("{prefix}/links/{i}"),
+                    format!("the link's self location {own:?} (JSON has its id {id:?} only)"),
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn any_definition<'m>(m: &'m Model, name: &str) -> Option<&'m occi_model::AttributeDefinition> {

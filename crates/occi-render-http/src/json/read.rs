@@ -5,7 +5,7 @@
 use super::tree::{self, Duplicates, Lines, Member, Node, Val, has};
 use super::{CORE_ID, CORE_SOURCE, CORE_SUMMARY, CORE_TARGET, CORE_TITLE};
 use crate::error::at;
-use crate::message::{AttributeSpec, CategoryRendering, LinkRendering, Message};
+use crate::message::{AttributeSpec, CategoryRendering, Composition, LinkRendering, Message};
 use crate::options::lenient;
 use crate::typing::{Positions, type_message};
 use crate::{Error, ErrorKind, Leniency, Mode, Warning};
@@ -319,6 +319,9 @@ impl<'b> JsonReader<'_, 'b> {
                     let (m, p) = self.action_invocation(o, &"")?;
                     return Ok(Read::single(m, p));
                 }
+                if has(o, "term") && has(o, "scheme") {
+                    return self.bare_category(v, o);
+                }
                 let mut read = Read::single(Message::new(), Positions::default());
                 read.collection = true;
                 for member in o {
@@ -351,6 +354,30 @@ impl<'b> JsonReader<'_, 'b> {
             }
             _ => Err(self.shape(v.at, "the document must be an object or an array")),
         }
+    }
+
+    /// A kind, mixin or action rendering on its own, outside the collection GFD.225 §3.4
+    /// puts it in (a mixin POSTed to the query interface as `{"term", "scheme",
+    /// "location"}`): its class is inferred from its members (`parent`: a kind; `depends`,
+    /// `applies` or `location`: a mixin; none of them: an action).
+    fn bare_category(&mut self, v: &Node<'b>, o: &[Member<'b>]) -> Result<Read, Error> {
+        let class = if has(o, "parent") {
+            CategoryClass::Kind
+        } else if has(o, "depends") || has(o, "applies") || has(o, "location") {
+            CategoryClass::Mixin
+        } else {
+            CategoryClass::Action
+        };
+        self.lenient(Leniency::BareCategory, v.at).map_err(|e| {
+            at_error(
+                &e,
+                "a category rendering outside a kinds, mixins or actions collection".into(),
+            )
+        })?;
+        let c = self.category(v, class, &"")?;
+        let mut m = Message::new();
+        m.categories.push(c);
+        Ok(Read::single(m, Positions::default()))
     }
 
     /// An array of entity objects (a collection's `resources` or `links`, a resource's
@@ -553,6 +580,7 @@ impl<'b> JsonReader<'_, 'b> {
         let mut actions = Vec::new();
         let mut mixins = Vec::new();
         let mut kind_at = None;
+        let mut links_at = None;
         for member in o {
             let p = Join(path, &member.key);
             let x = &member.value;
@@ -572,7 +600,10 @@ impl<'b> JsonReader<'_, 'b> {
                 "summary" => summary = Some((self.string(x, &p)?, x.at)),
                 "source" => source = Some(self.kinded(x, &p)?),
                 "target" => target = Some(self.kinded(x, &p)?),
-                "links" => links = self.entities(x, &p)?,
+                "links" => {
+                    links = self.entities(x, &p)?;
+                    links_at = Some(member.key_at);
+                }
                 "rel" => {
                     // rOCCI 4 links name their target's kind here.
                     self.legacy(member.key_at)?;
@@ -607,6 +638,14 @@ impl<'b> JsonReader<'_, 'b> {
         if let Some((loc, kind)) = target {
             self.merge(&mut m, &mut at, CORE_TARGET, loc, path)?;
             target_kind = kind;
+        }
+        if let Some(links_at) = links_at
+            && m.entity_composition() == Composition::Link
+        {
+            // GFD.225 §3.2: a link rendering has no links (a link is no resource).
+            self.lenient(Leniency::LinksOnLink, links_at)
+                .map_err(|e| at_error(&e, format!("{path}/links: a link has no links")))?;
+            links.clear();
         }
         let mut link_at = Vec::with_capacity(links.len() + actions.len());
         for (l, lp) in links {
@@ -707,6 +746,11 @@ impl<'b> JsonReader<'_, 'b> {
                 "title" => c.title = Some(self.string(x, &p)?),
                 "location" if class != CategoryClass::Action => {
                     c.location = Some(self.string(x, &p)?);
+                }
+                "parent" if class == CategoryClass::Kind && x.as_str() == Some("") => {
+                    // erocci and MartServer write "" for a kind without parent.
+                    self.lenient(Leniency::EmptyParent, x.at)
+                        .map_err(|e| at_error(&e, format!("{p}: \"\" is not a type identifier")))?;
                 }
                 "parent" if class == CategoryClass::Kind => {
                     let id = self.type_id(x, &p)?;

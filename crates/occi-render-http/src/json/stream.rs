@@ -355,6 +355,14 @@ impl<R: BufRead> Steps for JsonCollectionReader<'_, '_, R> {
                                 key_at,
                             ));
                         }
+                        "term" | "scheme" => {
+                            return Err(at(
+                                ErrorKind::JsonShape(format!(
+                                    "/{key}: a category rendering, not a collection"
+                                )),
+                                key_at,
+                            ));
+                        }
                         "action" if self.peek()? == Some(b'"') => {
                             return Err(at(
                                 ErrorKind::JsonShape(

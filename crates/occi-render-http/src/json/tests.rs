@@ -24,6 +24,18 @@ fn json_leniencies_only_in_lenient_mode() {
             r#"{"kinds":[{"term":"x","scheme":"http://a.org/b#","location":"/x/","attributes":{"a.b":{"type":"string","mutable":true,"required":false,"pattern":"^a$"}}}]}"#.to_owned(),
             Leniency::PatternString,
         ),
+        (
+            r#"{"scheme":"http://example.com/occi/tpl#","term":"small","location":"/mixin/small/"}"#.to_owned(),
+            Leniency::BareCategory,
+        ),
+        (
+            r#"{"kinds":[{"term":"thing","scheme":"http://example.com/occi#","parent":"","location":"/thing/"}]}"#.to_owned(),
+            Leniency::EmptyParent,
+        ),
+        (
+            r#"{"kind":"http://schemas.ogf.org/occi/infrastructure#networkinterface","id":"n","attributes":{},"source":{"location":"/compute/1"},"target":{"location":"/network/1"},"links":[]}"#.to_owned(),
+            Leniency::LinksOnLink,
+        ),
     ];
     for (body, leniency) in cases {
         for mode in [Mode::Strict11, Mode::Strict12] {
@@ -174,4 +186,139 @@ fn locations_and_categories() {
         render_json(&classless, None).unwrap_err().kind(),
         ErrorKind::Unrepresentable(_)
     ));
+}
+
+/// A category rendering on its own is read with the class its members say; a link's
+/// `links` are dropped with the warning; an empty parent is no parent.
+#[test]
+fn json_producer_shapes() {
+    let lenient = Parser::new(Mode::Lenient);
+    for (body, class) in [
+        (
+            r#"{"term":"small","scheme":"http://example.com/tpl#","location":"/small/"}"#,
+            occi_model::CategoryClass::Mixin,
+        ),
+        (
+            r#"{"term":"os","scheme":"http://example.com/tpl#","depends":["http://schemas.ogf.org/occi/infrastructure#os_tpl"]}"#,
+            occi_model::CategoryClass::Mixin,
+        ),
+        (
+            r#"{"term":"vm","scheme":"http://example.com/k#","parent":"http://schemas.ogf.org/occi/core#resource","location":"/vm/"}"#,
+            occi_model::CategoryClass::Kind,
+        ),
+        (
+            r#"{"term":"reboot","scheme":"http://example.com/k/action#","title":"Reboot"}"#,
+            occi_model::CategoryClass::Action,
+        ),
+    ] {
+        let p = lenient.parse_json(body).unwrap();
+        assert_eq!(p.message.composition(), Composition::Categories, "{body}");
+        assert_eq!(p.message.categories[0].class, Some(class), "{body}");
+        assert_eq!(p.warnings[0].position.column, 1);
+        // What it holds renders as a collection and reads back in strict mode.
+        let json = render_json(&p.message, None).unwrap();
+        assert_eq!(
+            Parser::new(Mode::Strict12)
+                .parse_json(&json)
+                .unwrap()
+                .message,
+            p.message
+        );
+    }
+    let with_links = format!(
+        r#"{{"kind":"http://schemas.ogf.org/occi/infrastructure#networkinterface","id":"n","attributes":{{}},
+"source":{{"location":"/compute/1"}},"target":{{"location":"/network/1"}},
+"links":[{{"kind":"http://schemas.ogf.org/occi/infrastructure#storagelink","id":"s","source":{{"location":"/compute/1"}},"target":{{"location":"/storage/1"}}}}]}}"#
+    );
+    let p = lenient.parse_json(&with_links).unwrap();
+    assert_eq!(p.message.composition(), Composition::Link);
+    assert!(p.message.links.is_empty());
+    assert_eq!(
+        (p.warnings[0].leniency, p.warnings[0].position.line),
+        (Leniency::LinksOnLink, 3)
+    );
+    assert!(render_json(&p.message, None).is_ok());
+    // A resource keeps its links; only a link's are dropped.
+    let resource = format!(
+        r#"{{"kind":"{COMPUTE}","id":"c","links":[{{"kind":"http://schemas.ogf.org/occi/infrastructure#storagelink","id":"s","source":{{"location":"/compute/c"}},"target":{{"location":"/storage/1"}}}}]}}"#
+    );
+    let p = Parser::new(Mode::Strict12).parse_json(&resource).unwrap();
+    assert_eq!(p.message.links.len(), 1);
+    let kind = lenient
+        .parse_json(
+            r#"{"kinds":[{"term":"t","scheme":"http://a.org/b#","parent":"","location":"/t/"}]}"#,
+        )
+        .unwrap();
+    assert!(kind.message.categories[0].rel.is_empty());
+    // The streaming reader points at a category rendering it cannot stream.
+    let mut r = crate::JsonCollectionReader::new(
+        &lenient,
+        r#"{"term":"t","scheme":"http://a.org/b#"}"#.as_bytes(),
+    );
+    let e = r.next().unwrap().unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("a category rendering, not a collection"),
+        "{e}"
+    );
+}
+
+/// A link's `self` becomes its JSON id when it has no occi.core.id; otherwise JSON cannot
+/// carry it, and `losses` says so unless the id or the kind's location gives it.
+#[test]
+fn link_self_in_json() {
+    let model = Model::infrastructure(OcciVersion::V1_2);
+    let link = |self_location: &str, id: Option<&str>| {
+        format!(
+            "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n\
+             X-OCCI-Attribute: occi.core.id=\"c\"\n\
+             Link: </storage/1>; rel=\"http://schemas.ogf.org/occi/infrastructure#storage\"; self=\"{self_location}\"; \
+             category=\"http://schemas.ogf.org/occi/infrastructure#storagelink\"{}\n",
+            id.map(|i| format!("; occi.core.id=\"{i}\""))
+                .unwrap_or_default()
+        )
+    };
+    let p = Parser::new(Mode::Strict12);
+    let m = p
+        .parse_plain(&link("/storagelink/x", None))
+        .unwrap()
+        .message;
+    let v: serde_json::Value = serde_json::from_str(&render_json(&m, None).unwrap()).unwrap();
+    assert_eq!(v["links"][0]["id"], "/storagelink/x");
+    assert!(crate::losses(crate::MediaType::Json, &m, None).is_empty());
+    // rOCCI's convention: self = the kind's location + id.
+    let m = p
+        .parse_plain(&link("/storagelink/x", Some("x")))
+        .unwrap()
+        .message;
+    assert!(crate::losses(crate::MediaType::Json, &m, Some(&model)).is_empty());
+    let lost = crate::losses(crate::MediaType::Json, &m, None);
+    assert_eq!(lost.len(), 1);
+    assert_eq!(lost[0].path, "/links/0");
+    assert!(lost[0].what.contains("/storagelink/x"), "{}", lost[0]);
+    let m = p
+        .parse_plain(&link("/elsewhere/x", Some("x")))
+        .unwrap()
+        .message;
+    assert_eq!(
+        crate::losses(crate::MediaType::Json, &m, Some(&model)).len(),
+        1
+    );
+    // Text carries self; it loses what only JSON definitions have.
+    assert!(crate::losses(crate::MediaType::TextPlain, &m, None).is_empty());
+    let def = Parser::new(Mode::Strict12)
+        .parse_json(r#"{"mixins":[{"term":"t","scheme":"http://a.org/b#","location":"/t/","applies":["http://schemas.ogf.org/occi/infrastructure#compute"],"attributes":{"a.b":{"type":"integer","default":1}}}]}"#)
+        .unwrap()
+        .message;
+    let lost: Vec<String> = crate::losses(crate::MediaType::TextOcci, &def, None)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        lost,
+        [
+            "the applies of http://a.org/b#t at /categories/0",
+            "the type, default of a.b at /categories/0/attributes/a.b"
+        ]
+    );
 }

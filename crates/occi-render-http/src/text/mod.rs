@@ -15,6 +15,7 @@ pub(crate) mod plain;
 mod quoted;
 
 use crate::error::at;
+use crate::media::Loss;
 use crate::message::{AttributeSpec, CategoryRendering, LinkRendering, Message};
 use crate::options::lenient;
 use crate::typing::{Positions, type_message};
@@ -873,6 +874,42 @@ impl<'a> Cursor<'a> {
         }
         self.s.get(start..self.i).unwrap_or_default()
     }
+}
+
+/// What the text renderings of `message` cannot carry: a mixin's `applies` and the parts of
+/// an attribute definition other than its name, `immutable` and `required` (type, pattern,
+/// default, description), which only JSON has (GFD.229 §4.3).
+pub(crate) fn losses(message: &Message) -> Vec<Loss> {
+    let mut out = Vec::new();
+    for (i, c) in message.categories.iter().enumerate() {
+        if !c.applies.is_empty() {
+            out.push(Loss::new(
+                format!("/categories/{i}"),
+                format!("the applies of {}{}", c.scheme, c.term),
+            ));
+        }
+        for a in &c.attributes {
+            let parts: Vec<&str> = [
+                (
+                    a.attr_type.as_deref().is_some_and(|t| t != "string"),
+                    "type",
+                ),
+                (a.pattern.is_some(), "pattern"),
+                (a.default.is_some(), "default"),
+                (a.description.is_some(), "description"),
+            ]
+            .into_iter()
+            .filter_map(|(has, part)| has.then_some(part))
+            .collect();
+            if !parts.is_empty() {
+                out.push(Loss::new(
+                    format!("/categories/{i}/attributes/{}", a.name),
+                    format!("the {} of {}", parts.join(", "), a.name),
+                ));
+            }
+        }
+    }
+    out
 }
 
 // ---- the writer ----------------------------------------------------------------------------
