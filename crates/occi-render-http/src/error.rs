@@ -37,6 +37,18 @@ impl Error {
     pub const fn position(&self) -> Position {
         self.position
     }
+
+    /// This error with its position, and those of the violations it holds, mapped by `f`
+    /// (a JSON reader resolves offsets to lines and columns only for what it reports).
+    pub(crate) fn map_positions(mut self, f: impl Fn(Position) -> Position) -> Self {
+        self.position = f(self.position);
+        if let ErrorKind::Invalid(violations) = &mut self.kind {
+            for v in violations {
+                v.position = f(v.position);
+            }
+        }
+        self
+    }
 }
 
 impl fmt::Display for Error {
@@ -160,6 +172,18 @@ pub enum ErrorKind {
     /// invocation, category collection, location collection); the text says why.
     #[error("invalid composition: {0}")]
     Composition(&'static str),
+    /// Entities or an action invocation that the model forbids (GFD.221 §4: unknown
+    /// categories, mixins that do not apply, values outside their type, enumeration, pattern
+    /// or range): every error finding of the model's validation, each with its position;
+    /// the error's position is the first one's. Only strict modes refuse them; lenient mode
+    /// reports them in [`Parsed::findings`](crate::Parsed::findings).
+    #[error("{}", invalid(.0))]
+    Invalid(Vec<crate::Violation>),
+    /// Categories that do not form a registry (a query-interface listing read as a model:
+    /// [`model_from_query_interface`](crate::protocol::model_from_query_interface)); the
+    /// text says which and why.
+    #[error("the categories do not form a model: {0}")]
+    InvalidModel(String),
     /// A value that the target rendering cannot carry (a control character in text, a
     /// non-finite number).
     #[error("cannot be rendered: {0}")]
@@ -181,6 +205,16 @@ pub enum ErrorKind {
     /// text/uri-list can only carry a collection of locations (GFD.223 §3.1: otherwise 400).
     #[error("text/uri-list carries only location collections")]
     NotALocationList,
+}
+
+fn invalid(violations: &[crate::Violation]) -> String {
+    let first = violations
+        .first()
+        .map_or_else(String::new, |v| v.finding.to_string());
+    match violations.len() {
+        0 | 1 => format!("not valid in the model: {first}"),
+        n => format!("not valid in the model: {first} (and {} more)", n - 1),
+    }
 }
 
 pub(crate) fn at(kind: ErrorKind, position: Position) -> Error {

@@ -16,6 +16,7 @@ mod stream;
 mod text;
 mod typing;
 mod urilist;
+mod validate;
 
 pub use error::{Error, ErrorKind};
 pub use json::stream::JsonCollectionReader;
@@ -30,3 +31,4 @@ pub use text::header_values;
 pub use text::occi::{HeaderBudget, HeaderRendering, OverBudget, render_headers};
 pub use text::plain::{PlainReader, render_plain};
 pub use urilist::{UriListReader, parse_uri_list, render_uri_list};
+pub use validate::Violation;

@@ -4,9 +4,9 @@ use crate::error::at;
 use crate::media::MediaType;
 use crate::message::Message;
 use crate::urilist::parse_uri_list;
-use crate::{Error, ErrorKind, Limits, Mode, Warning};
-use occi_model::Model;
+use crate::{Error, ErrorKind, Limits, Mode, Violation, Warning};
 use occi_model::fedcloud_core::Position;
+use occi_model::{Model, UnknownCategories};
 
 /// What a parser returns: the message and every leniency used (empty in strict modes).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16,6 +16,10 @@ pub struct Parsed {
     pub message: Message,
     /// The leniencies used, in input order.
     pub warnings: Vec<Warning>,
+    /// What the model's validation found (with [`Parser::with_model`]): every finding in
+    /// lenient mode, the warnings and notices in strict modes (which refuse the errors with
+    /// [`ErrorKind::Invalid`]).
+    pub findings: Vec<Violation>,
 }
 
 /// A parser of every rendering, configured with a [`Mode`], [`Limits`] and optionally
@@ -42,6 +46,7 @@ pub struct Parser<'m> {
     pub(crate) mode: Mode,
     pub(crate) limits: Limits,
     pub(crate) model: Option<&'m Model>,
+    pub(crate) unknown: UnknownCategories,
 }
 
 impl<'m> Parser<'m> {
@@ -68,6 +73,7 @@ impl<'m> Parser<'m> {
             mode,
             limits: Limits::default(),
             model: None,
+            unknown: UnknownCategories::Reject,
         }
     }
 
@@ -78,10 +84,37 @@ impl<'m> Parser<'m> {
         self
     }
 
-    /// This parser typing attribute values through `model`.
+    /// This parser typing attribute values through `model` and validating every entity and
+    /// action invocation it reads against it (see [`Parsed::findings`] and
+    /// [`ErrorKind::Invalid`]).
+    ///
+    /// ```
+    /// use occi_model::{Model, OcciVersion};
+    /// use occi_render_http::{ErrorKind, Mode, Parser};
+    /// let model = Model::infrastructure(OcciVersion::V1_2);
+    /// let body = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n\
+    ///             X-OCCI-Attribute: occi.compute.architecture=\"arm64\"\n";
+    /// let err = Parser::new(Mode::Strict12).with_model(&model).parse_plain(body).unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::Invalid(v) if v[0].finding.code.as_str() == "not-in-enumeration"));
+    /// assert_eq!((err.position().line, err.position().column), (2, 19));
+    /// let lenient = Parser::new(Mode::Lenient).with_model(&model).parse_plain(body)?;
+    /// assert_eq!(lenient.findings.len(), 1);
+    /// # Ok::<(), occi_render_http::Error>(())
+    /// ```
     #[must_use]
     pub const fn with_model(mut self, model: &'m Model) -> Self {
         self.model = Some(model);
+        self
+    }
+
+    /// What validation makes of categories and attributes the model does not define
+    /// (default [`UnknownCategories::Reject`]: the model is the server's whole registry).
+    /// [`UnknownCategories::RejectReserved`] suits a model of the OCCI documents without
+    /// the provider's extensions: unknowns in the documents' namespace stay errors, a
+    /// provider's templates and attributes are notices.
+    #[must_use]
+    pub const fn with_unknown_categories(mut self, policy: UnknownCategories) -> Self {
+        self.unknown = policy;
         self
     }
 
@@ -109,7 +142,7 @@ impl<'m> Parser<'m> {
                 message.locations = parse_uri_list(text, self.limits)?;
                 Ok(Parsed {
                     message,
-                    warnings: Vec::new(),
+                    ..Parsed::default()
                 })
             }
         }

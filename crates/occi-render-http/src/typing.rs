@@ -13,11 +13,20 @@ use crate::{Error, ErrorKind, Leniency, Mode, Warning};
 use occi_model::fedcloud_core::Position;
 use occi_model::{AttributeDefinition, AttributeType, AttributeValue, CategoryClass, Model};
 
-/// Where in the input attributes were read, for errors found while typing them.
+/// Where in the input the parts of a message were read, for the errors and findings of
+/// typing and validation (JSON readers keep offsets, with line 0, until one is needed).
 #[derive(Debug, Default)]
 pub(crate) struct Positions {
+    /// The entity (its first category line, its JSON object).
+    pub(crate) start: Position,
+    /// Each of `Message::categories`.
+    pub(crate) categories: Vec<Position>,
+    /// Each of `Message::attributes`.
     pub(crate) attributes: Vec<Position>,
+    /// The attributes of each of `Message::links`.
     pub(crate) links: Vec<Vec<Position>>,
+    /// Each of `Message::links`.
+    pub(crate) link_starts: Vec<Position>,
 }
 
 /// Types every attribute of `msg` (and of its links) through `model`.

@@ -8,6 +8,7 @@ use crate::error::at;
 use crate::message::{AttributeSpec, CategoryRendering, Composition, LinkRendering, Message};
 use crate::options::lenient;
 use crate::typing::{Positions, type_message};
+use crate::validate::{Violation, validate_message};
 use crate::{Error, ErrorKind, Leniency, Mode, Warning};
 use crate::{Parsed, Parser};
 use occi_model::fedcloud_core::Position;
@@ -43,23 +44,27 @@ impl Parser<'_> {
     pub fn parse_json(&self, body: &str) -> Result<Parsed, Error> {
         self.check_body_size(body.len())?;
         let lines = Lines::new(body, Position::START);
-        let (read, warnings) = self.read_json(body, &lines, 0, Document::Any)?;
+        let (read, warnings, findings) = self.read_json(body, &lines, 0, Document::Any)?;
         let mut message = read.message;
         if read.collection {
             message.entities = read.entities.into_iter().map(|(e, _)| e).collect();
         }
-        Ok(Parsed { message, warnings })
+        Ok(Parsed {
+            message,
+            warnings,
+            findings,
+        })
     }
 
-    /// Reads one JSON text into a message (and, for a collection, its entities) and types it
-    /// through the model.
+    /// Reads one JSON text into a message (and, for a collection, its entities), types it
+    /// through the model and validates it there.
     pub(crate) fn read_json<'b>(
         &self,
         src: &'b str,
         lines: &Lines<'b>,
         outer: usize,
         expect: Document,
-    ) -> Result<(Read, Vec<Warning>), Error> {
+    ) -> Result<(Read, Vec<Warning>, Vec<Violation>), Error> {
         let dups = if self.mode.is_lenient() {
             Duplicates::LastWins
         } else {
@@ -102,6 +107,7 @@ impl Parser<'_> {
             }
         };
         let mut warnings = r.warnings;
+        let mut findings = Vec::new();
         if let Some(model) = self.model {
             // Attribute positions are offsets until something needs their line and column.
             let resolve = |p: Position| {
@@ -113,7 +119,7 @@ impl Parser<'_> {
             };
             let mut typed = |m: &mut Message, p: &Positions| {
                 type_message(model, self.mode, m, p, &mut warnings)
-                    .map_err(|e| Error::new(e.kind().clone(), resolve(e.position())))
+                    .map_err(|e| e.map_positions(resolve))
             };
             typed(&mut read.message, &read.positions)?;
             for (e, p) in &mut read.entities {
@@ -122,8 +128,17 @@ impl Parser<'_> {
             for w in &mut warnings {
                 w.position = resolve(w.position);
             }
+            let members = std::iter::once((&read.message, &read.positions))
+                .chain(read.entities.iter().map(|(m, p)| (m, p)));
+            for (m, p) in members {
+                validate_message(model, self.mode, self.unknown, m, p, &mut findings)
+                    .map_err(|e| e.map_positions(resolve))?;
+            }
+            for f in &mut findings {
+                f.position = resolve(f.position);
+            }
         }
-        Ok((read, warnings))
+        Ok((read, warnings, findings))
     }
 }
 
@@ -431,6 +446,7 @@ impl<'b> JsonReader<'_, 'b> {
     ) -> Result<(Message, Positions), Error> {
         let mut m = Message::new();
         let mut attrs = Attrs::default();
+        let mut categories = Vec::new();
         for member in o {
             let x = &member.value;
             match &*member.key {
@@ -439,6 +455,7 @@ impl<'b> JsonReader<'_, 'b> {
                     let (scheme, term) = split_type_id(&id);
                     m.categories
                         .push(CategoryRendering::new(term, scheme, CategoryClass::Action));
+                    categories.push(unresolved(x.at));
                 }
                 "attributes" => {
                     self.attribute_values(x, &Join(path, &"attributes"), &mut attrs)?;
@@ -447,11 +464,14 @@ impl<'b> JsonReader<'_, 'b> {
             }
         }
         m.attributes = attrs.values;
+        let start = unresolved(o.first().map_or(0, |f| f.key_at));
         Ok((
             m,
             Positions {
+                start,
+                categories,
                 attributes: attrs.at,
-                links: Vec::new(),
+                ..Positions::default()
             },
         ))
     }
@@ -581,6 +601,7 @@ impl<'b> JsonReader<'_, 'b> {
         let mut mixins = Vec::new();
         let mut kind_at = None;
         let mut links_at = None;
+        let mut mixins_at = Vec::new();
         for member in o {
             let p = Join(path, &member.key);
             let x = &member.value;
@@ -592,7 +613,13 @@ impl<'b> JsonReader<'_, 'b> {
                     m.categories
                         .insert(0, CategoryRendering::new(term, scheme, CategoryClass::Kind));
                 }
-                "mixins" => mixins = self.type_ids(x, &p)?,
+                "mixins" => {
+                    mixins = self.type_ids(x, &p)?;
+                    mixins_at = x
+                        .as_array()
+                        .map(|items| items.iter().map(|i| unresolved(i.at)).collect())
+                        .unwrap_or_default();
+                }
                 "attributes" => self.attribute_values(x, &p, &mut attrs)?,
                 "actions" => actions = self.type_ids(x, &p)?,
                 "id" => id = Some((self.string(x, &p)?, x.at)),
@@ -648,7 +675,9 @@ impl<'b> JsonReader<'_, 'b> {
             links.clear();
         }
         let mut link_at = Vec::with_capacity(links.len() + actions.len());
+        let mut link_starts = Vec::with_capacity(links.len() + actions.len());
         for (l, lp) in links {
+            link_starts.push(lp.start);
             let (inline, p) = to_inline(l, lp);
             m.links.push(inline);
             link_at.push(p);
@@ -665,6 +694,7 @@ impl<'b> JsonReader<'_, 'b> {
                 ..LinkRendering::default()
             });
             link_at.push(Vec::new());
+            link_starts.push(unresolved(kind_at));
         }
         self.merge(
             &mut m,
@@ -673,11 +703,15 @@ impl<'b> JsonReader<'_, 'b> {
             target_kind.map(|k| (k, kind_at)),
             path,
         )?;
+        let start = unresolved(kind_at);
         Ok((
             m,
             Positions {
+                start,
+                categories: std::iter::once(start).chain(mixins_at).collect(),
                 attributes: at,
                 links: link_at,
+                link_starts,
             },
         ))
     }

@@ -6,7 +6,7 @@ use super::read::{Document, collection_class};
 use super::tree::{self, Duplicates, Lines};
 use crate::error::at;
 use crate::stream::{Item, Steps, next_item};
-use crate::{Error, ErrorKind, Leniency, Parser, Warning};
+use crate::{Error, ErrorKind, Leniency, Parser, Violation, Warning};
 use occi_model::CategoryClass;
 use occi_model::fedcloud_core::Position;
 use std::collections::VecDeque;
@@ -57,6 +57,7 @@ pub struct JsonCollectionReader<'p, 'm, R> {
     seen: Vec<String>,
     pending: VecDeque<Item>,
     warnings: Vec<Warning>,
+    findings: Vec<Violation>,
     done: bool,
 }
 
@@ -94,6 +95,7 @@ impl<'p, 'm, R: BufRead> JsonCollectionReader<'p, 'm, R> {
             seen: Vec::new(),
             pending: VecDeque::new(),
             warnings: Vec::new(),
+            findings: Vec::new(),
             done: false,
         }
     }
@@ -102,6 +104,13 @@ impl<'p, 'm, R: BufRead> JsonCollectionReader<'p, 'm, R> {
     #[must_use]
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
+    }
+
+    /// What the model's validation found in the members read so far (see
+    /// [`Parsed::findings`](crate::Parsed::findings)).
+    #[must_use]
+    pub fn findings(&self) -> &[Violation] {
+        &self.findings
     }
 
     fn syntax(&self, what: &str) -> Error {
@@ -248,8 +257,9 @@ impl<'p, 'm, R: BufRead> JsonCollectionReader<'p, 'm, R> {
     fn member(&mut self, start: Position, expect: Document, outer: usize) -> Result<(), Error> {
         let src = self.text(start)?;
         let lines = Lines::new(src, start);
-        let (read, warnings) = self.parser.read_json(src, &lines, outer, expect)?;
+        let (read, warnings, findings) = self.parser.read_json(src, &lines, outer, expect)?;
         self.warnings.extend(warnings);
+        self.findings.extend(findings);
         let mut m = read.message;
         match expect {
             Document::Category(_) => self

@@ -225,12 +225,10 @@ fn json_producer_shapes() {
             p.message
         );
     }
-    let with_links = format!(
-        r#"{{"kind":"http://schemas.ogf.org/occi/infrastructure#networkinterface","id":"n","attributes":{{}},
-"source":{{"location":"/compute/1"}},"target":{{"location":"/network/1"}},
-"links":[{{"kind":"http://schemas.ogf.org/occi/infrastructure#storagelink","id":"s","source":{{"location":"/compute/1"}},"target":{{"location":"/storage/1"}}}}]}}"#
-    );
-    let p = lenient.parse_json(&with_links).unwrap();
+    let with_links = r#"{"kind":"http://schemas.ogf.org/occi/infrastructure#networkinterface","id":"n","attributes":{},
+"source":{"location":"/compute/1"},"target":{"location":"/network/1"},
+"links":[{"kind":"http://schemas.ogf.org/occi/infrastructure#storagelink","id":"s","source":{"location":"/compute/1"},"target":{"location":"/storage/1"}}]}"#;
+    let p = lenient.parse_json(with_links).unwrap();
     assert_eq!(p.message.composition(), Composition::Link);
     assert!(p.message.links.is_empty());
     assert_eq!(

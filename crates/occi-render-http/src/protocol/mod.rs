@@ -4,11 +4,17 @@
 //! `http::Response` for any [`Backend`] — mountable in any HTTP framework.
 
 use crate::message::{AttributeSpec, CategoryRendering, Composition, Message};
+use crate::{Error, ErrorKind};
 use crate::{HeaderBudget, HeaderRendering, render_headers, render_plain, render_uri_list};
 use crate::{MediaType, Mode, Parsed, Parser, render_json};
 use ::http::header::{ACCEPT, CONTENT_TYPE, LOCATION, SERVER, USER_AGENT};
 use ::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
-use occi_model::{Category, CategoryClass, Model};
+use occi_model::fedcloud_core::Position;
+use occi_model::{
+    AttributeDefinition, AttributeName, AttributeType, AttributeValue, Category, CategoryClass,
+    CategoryId, Model, OcciVersion, Pattern,
+};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// The product token a server sends in `Server` and a client in `User-Agent` (GFD.223 §3.8).
@@ -394,6 +400,186 @@ pub fn category_rendering(category: Category<'_>) -> CategoryRendering {
         _ => {}
     }
     c
+}
+
+/// The registry a server's query-interface rendering describes (GFD.223 §3.3: its kinds,
+/// mixins and actions) — the inverse of [`query_interface`], for clients and tools that
+/// validate against what a server offers rather than the built-in registry.
+///
+/// The registry starts from OCCI Core (`entity`, `resource`, `link`), which a listing may
+/// omit or repeat; every other category of `listing` is registered as it is declared,
+/// actions first, parents before children and dependencies before dependants, whatever
+/// their order (a category listed twice counts once).
+/// A kind named in a mixin's `rel` is taken as an `applies` (rOCCI's text renderings list them
+/// there; a mixin depends on mixins only). Attribute declarations keep what the rendering
+/// carries: JSON gives types, defaults and
+/// patterns (a JSON Schema `{"pattern": …}` object or a string); text gives none (GFD.229
+/// §4.3), so an `occi.` attribute takes the definition of OCCI Infrastructure `version`,
+/// and any other attribute is typed [`AttributeType::Any`](occi_model::AttributeType::Any).
+///
+/// ```
+/// use occi_render_http::occi_model::OcciVersion;
+/// use occi_render_http::protocol::{model_from_query_interface, query_interface};
+/// use occi_render_http::{Message, occi_model::Model};
+/// let server = Model::infrastructure(OcciVersion::V1_2).with_crtp();
+/// let listing = query_interface(&server, &Message::new());
+/// let model = model_from_query_interface(&listing, OcciVersion::V1_2)?;
+/// assert_eq!(model.len(), server.len());
+/// # Ok::<(), occi_render_http::Error>(())
+/// ```
+///
+/// # Errors
+/// `InvalidModel` (at the start of the input) for a category without class, a parent,
+/// dependency or action that is not in the listing, an unknown JSON type, a pattern that
+/// is no regular expression, or a declaration `occi-model` refuses.
+pub fn model_from_query_interface(listing: &Message, version: OcciVersion) -> Result<Model, Error> {
+    let invalid = |what: String| Error::new(ErrorKind::InvalidModel(what), Position::START);
+    let documents = Model::infrastructure(version);
+    let mut model = Model::core(version).allow_reserved_namespace(true);
+    let listed: HashMap<String, &CategoryRendering> = listing
+        .categories
+        .iter()
+        .map(|c| (c.type_id(), c))
+        .filter(|(id, _)| model.category(id).is_none())
+        .collect();
+    // Actions first (kinds and mixins name them), then every kind and mixin after what it
+    // names: a depth-first walk with an explicit stack, so a long chain costs no recursion.
+    let mut order: Vec<&CategoryRendering> = Vec::with_capacity(listed.len());
+    let mut seen: HashSet<String> = HashSet::new();
+    for c in &listing.categories {
+        if c.class == Some(CategoryClass::Action) && seen.insert(c.type_id()) {
+            order.push(c);
+        }
+    }
+    for c in &listing.categories {
+        let mut stack = vec![(c, false)];
+        while let Some((c, named_done)) = stack.pop() {
+            let id = c.type_id();
+            if named_done {
+                order.push(c);
+                continue;
+            }
+            if !listed.contains_key(&id) || !seen.insert(id) {
+                continue;
+            }
+            stack.push((c, true));
+            for named in c.rel.iter().chain(&c.applies) {
+                if let Some(d) = listed.get(named.as_str()) {
+                    stack.push((d, false));
+                }
+            }
+        }
+    }
+    for c in order {
+        register(&mut model, &documents, c).map_err(invalid)?;
+    }
+    Ok(model.allow_reserved_namespace(false))
+}
+
+/// Registers one category of a listing; the error says why it cannot be.
+fn register(model: &mut Model, documents: &Model, c: &CategoryRendering) -> Result<(), String> {
+    let invalid = |e: occi_model::Error| e.to_string();
+    let id: CategoryId = c.type_id().parse().map_err(invalid)?;
+    let ids = |list: &[String]| {
+        list.iter()
+            .map(|s| s.parse::<CategoryId>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(invalid)
+    };
+    let attributes = c
+        .attributes
+        .iter()
+        .map(|a| definition(documents, a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let actions = ids(&c.actions)?;
+    let result = match c.class {
+        Some(CategoryClass::Kind) => {
+            let mut k = occi_model::Kind::new(id);
+            k.title.clone_from(&c.title);
+            k.location.clone_from(&c.location);
+            k.parent = ids(&c.rel)?.into_iter().next();
+            k.attributes = attributes;
+            k.actions = actions;
+            model.register_kind(k)
+        }
+        Some(CategoryClass::Mixin) => {
+            let mut m = occi_model::Mixin::new(id);
+            m.title.clone_from(&c.title);
+            m.location.clone_from(&c.location);
+            // rOCCI's text renderings put the kinds a mixin applies to in `rel` with its
+            // dependencies; a mixin depends on mixins only, so a kind there is an applies.
+            for r in ids(&c.rel)? {
+                if model.kind(r.as_str()).is_some() {
+                    m.applies.push(r);
+                } else {
+                    m.depends.push(r);
+                }
+            }
+            m.applies.extend(ids(&c.applies)?);
+            m.attributes = attributes;
+            m.actions = actions;
+            model.register_mixin(m)
+        }
+        Some(CategoryClass::Action) => {
+            let mut a = occi_model::Action::new(id);
+            a.title.clone_from(&c.title);
+            a.attributes = attributes;
+            model.register_action(a)
+        }
+        _ => return Err(format!("{}{} has no class", c.scheme, c.term)),
+    };
+    result.map_err(invalid)
+}
+
+/// An attribute declaration of a listing as a definition: JSON's type, default and pattern,
+/// or, where text gave no type, the OCCI documents' definition of an `occi.` name.
+fn definition(documents: &Model, a: &AttributeSpec) -> Result<AttributeDefinition, String> {
+    let invalid = |what: String| format!("attribute {}: {what}", a.name);
+    let name: AttributeName = a
+        .name
+        .parse()
+        .map_err(|e: occi_model::Error| invalid(e.to_string()))?;
+    let Some(ty) = &a.attr_type else {
+        let documented = documents
+            .kinds()
+            .flat_map(|k| k.attributes.iter())
+            .chain(documents.mixins().flat_map(|m| m.attributes.iter()))
+            .find(|d| d.name == name);
+        let def = documented
+            .cloned()
+            .unwrap_or_else(|| AttributeDefinition::new(name.clone(), AttributeType::Any));
+        return Ok(def.with_mutable(!a.immutable).with_required(a.required));
+    };
+    let attr_type = match ty.as_str() {
+        "string" => AttributeType::String,
+        "number" => AttributeType::Number,
+        "integer" => AttributeType::Integer,
+        "boolean" => AttributeType::Boolean,
+        "array" => AttributeType::Array,
+        "object" => AttributeType::Object,
+        other => return Err(invalid(format!("unknown type {other:?}"))),
+    };
+    let mut def = AttributeDefinition::new(name, attr_type)
+        .with_mutable(!a.immutable)
+        .with_required(a.required);
+    if let Some(d) = &a.default {
+        def = def.with_default(d.clone());
+    }
+    if let Some(s) = &a.description {
+        def = def.with_description(s.clone());
+    }
+    let regex = match &a.pattern {
+        Some(AttributeValue::String(s)) => Some(s.as_str()),
+        Some(AttributeValue::Object(o)) => o.get("pattern").and_then(AttributeValue::as_str),
+        _ => None,
+    };
+    if let Some(r) = regex {
+        let p: Pattern = r
+            .parse()
+            .map_err(|e: occi_model::Error| invalid(e.to_string()))?;
+        def = def.with_pattern(p);
+    }
+    Ok(def)
 }
 
 /// The query interface's listing of `model`, filtered by the categories of `filter` (by
@@ -944,3 +1130,140 @@ fn check_action(content: &Message, query: Option<&str>) -> Result<(), HttpError>
 
 mod memory;
 pub use memory::MemoryBackend;
+
+#[cfg(test)]
+mod tests {
+    use super::{model_from_query_interface, query_interface};
+    use crate::{ErrorKind, Message, Mode, Parser, render_json, render_plain};
+    use occi_model::{AttributeType, Model, OcciVersion};
+
+    fn server() -> Model {
+        Model::infrastructure(OcciVersion::V1_2)
+            .with_crtp()
+            .with_egi_extensions()
+    }
+
+    fn definition(m: &Model, kind_or_mixin: &str, name: &str) -> AttributeType {
+        m.category(kind_or_mixin)
+            .and_then(|c| c.attributes().iter().find(|a| a.name == *name).cloned())
+            .map(|a| a.attr_type)
+            .unwrap()
+    }
+
+    /// A server's listing, in text and in JSON, gives back its registry: every category, and
+    /// the types each rendering can carry.
+    #[test]
+    fn listings_give_back_the_registry() {
+        let server = server();
+        let listing = query_interface(&server, &Message::new());
+        let p = Parser::new(Mode::Lenient);
+        let from_text = p
+            .parse_plain(&render_plain(&listing).unwrap())
+            .unwrap()
+            .message;
+        let from_json = p
+            .parse_json(&render_json(&listing, None).unwrap())
+            .unwrap()
+            .message;
+        let user_data = "http://schemas.openstack.org/compute/instance#user_data";
+        for (m, provider) in [
+            (
+                model_from_query_interface(&from_text, OcciVersion::V1_2).unwrap(),
+                AttributeType::Any,
+            ),
+            (
+                model_from_query_interface(&from_json, OcciVersion::V1_2).unwrap(),
+                AttributeType::String,
+            ),
+        ] {
+            assert_eq!(m.len(), server.len());
+            for k in server.kinds() {
+                assert_eq!(m.kind(k.id.as_str()).map(|x| &x.parent), Some(&k.parent));
+            }
+            for x in server.mixins() {
+                let got = m.mixin(x.id.as_str()).unwrap();
+                assert_eq!((&got.depends, &got.location), (&x.depends, &x.location));
+            }
+            // occi. names are the documents', typed in both renderings.
+            let cores = definition(&m, occi_model::ids::COMPUTE, "occi.compute.cores");
+            assert_eq!(cores, AttributeType::Integer);
+            // A provider's attribute: only JSON says what it is.
+            assert_eq!(
+                definition(&m, user_data, "org.openstack.compute.user_data"),
+                provider
+            );
+            m.verify().unwrap();
+        }
+        // JSON carries applies; text does not.
+        let ssh = occi_model::ids::SSH_KEY;
+        let json_model = model_from_query_interface(&from_json, OcciVersion::V1_2).unwrap();
+        assert_eq!(
+            json_model.mixin(ssh).unwrap().applies,
+            server.mixin(ssh).unwrap().applies
+        );
+    }
+
+    /// Listings in any order; rOCCI's text puts the kinds a mixin applies to in `rel`;
+    /// what cannot form a registry is an error naming the category.
+    #[test]
+    fn listing_order_and_mistakes() {
+        let p = Parser::new(Mode::Lenient);
+        let text = "Category: os; scheme=\"http://example.org/os#\"; class=\"mixin\"; rel=\"http://example.org/tpl#base http://schemas.ogf.org/occi/infrastructure#compute\"; location=\"/os/\"\n\
+                    Category: base; scheme=\"http://example.org/tpl#\"; class=\"mixin\"; location=\"/base/\"\n\
+                    Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"; rel=\"http://schemas.ogf.org/occi/core#resource\"; location=\"/compute/\"; actions=\"http://schemas.ogf.org/occi/infrastructure/compute/action#start\"\n\
+                    Category: start; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\"\n";
+        let m =
+            model_from_query_interface(&p.parse_plain(text).unwrap().message, OcciVersion::V1_2)
+                .unwrap();
+        let os = m.mixin("http://example.org/os#os").unwrap();
+        assert_eq!(os.depends.len(), 1);
+        assert_eq!(os.applies[0].as_str(), occi_model::ids::COMPUTE);
+        for (bad, says) in [
+            (
+                "Category: a; scheme=\"http://example.org/x#\"; class=\"mixin\"; rel=\"http://example.org/x#b\"\nCategory: b; scheme=\"http://example.org/x#\"; class=\"mixin\"; rel=\"http://example.org/x#a\"\n",
+                "unknown mixin",
+            ),
+            (
+                "Category: k; scheme=\"http://example.org/x#\"; class=\"kind\"; location=\"/k/\"\n",
+                "parent",
+            ),
+            (
+                "Category: k; scheme=\"http://example.org/x#\"; class=\"kind\"; rel=\"http://example.org/x#nowhere\"\n",
+                "unknown kind",
+            ),
+        ] {
+            let e =
+                model_from_query_interface(&p.parse_plain(bad).unwrap().message, OcciVersion::V1_2)
+                    .unwrap_err();
+            assert!(
+                matches!(e.kind(), ErrorKind::InvalidModel(w) if w.contains(says)),
+                "{e}"
+            );
+        }
+        let json = r#"{"mixins":[{"term":"t","scheme":"http://a.org/b#","location":"/t/","attributes":{"a.b":{"type":"date"}}}]}"#;
+        let e = model_from_query_interface(&p.parse_json(json).unwrap().message, OcciVersion::V1_2)
+            .unwrap_err();
+        assert!(e.to_string().contains("unknown type \"date\""), "{e}");
+        let json = r#"{"mixins":[{"term":"t","scheme":"http://a.org/b#","location":"/t/","attributes":{"a.b":{"type":"string","pattern":{"type":"string","pattern":"^[a-z]+$"}}}}]}"#;
+        let m = model_from_query_interface(&p.parse_json(json).unwrap().message, OcciVersion::V1_2)
+            .unwrap();
+        let def = m.mixin("http://a.org/b#t").unwrap().attributes[0].clone();
+        assert!(def.check(&"abc".into()).is_ok() && def.check(&"ABC".into()).is_err());
+        // A chain of many mixins listed backwards registers without recursion.
+        let mut long = String::new();
+        for i in (0..3000).rev() {
+            let rel = if i == 0 {
+                String::new()
+            } else {
+                format!("; rel=\"http://example.org/c#m{}\"", i - 1)
+            };
+            long.push_str(&format!(
+                "Category: m{i}; scheme=\"http://example.org/c#\"; class=\"mixin\"{rel}\n"
+            ));
+        }
+        let m =
+            model_from_query_interface(&p.parse_plain(&long).unwrap().message, OcciVersion::V1_2)
+                .unwrap();
+        assert_eq!(m.mixins().len(), 3000);
+    }
+}

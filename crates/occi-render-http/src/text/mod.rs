@@ -19,6 +19,7 @@ use crate::media::Loss;
 use crate::message::{AttributeSpec, CategoryRendering, LinkRendering, Message};
 use crate::options::lenient;
 use crate::typing::{Positions, type_message};
+use crate::validate::validate_message;
 use crate::{Error, ErrorKind, Leniency, Mode, Parsed, Parser, Warning};
 use occi_model::fedcloud_core::Position;
 use occi_model::{AttributeName, AttributeValue, CategoryClass, EntityId, OcciVersion};
@@ -163,13 +164,20 @@ impl<'p, 'm> State<'p, 'm> {
             };
             match header {
                 Header::Category => {
+                    let at = cur.here();
                     let c = self.category(&mut cur)?;
+                    if self.msg.categories.is_empty() {
+                        self.pos.start = at;
+                    }
                     self.msg.categories.push(c);
+                    self.pos.categories.push(at);
                 }
                 Header::Link => {
+                    let at = cur.here();
                     let (l, positions) = self.link(&mut cur)?;
                     self.msg.links.push(l);
                     self.pos.links.push(positions);
+                    self.pos.link_starts.push(at);
                 }
                 Header::Attribute => {
                     let start = cur.here();
@@ -233,6 +241,7 @@ impl<'p, 'm> State<'p, 'm> {
     }
 
     fn finish(mut self) -> Result<Parsed, Error> {
+        let mut findings = Vec::new();
         if let Some(model) = self.p.model {
             type_message(
                 model,
@@ -241,10 +250,19 @@ impl<'p, 'm> State<'p, 'm> {
                 &self.pos,
                 &mut self.warnings,
             )?;
+            validate_message(
+                model,
+                self.p.mode,
+                self.p.unknown,
+                &self.msg,
+                &self.pos,
+                &mut findings,
+            )?;
         }
         Ok(Parsed {
             message: self.msg,
             warnings: self.warnings,
+            findings,
         })
     }
 
