@@ -133,7 +133,7 @@ pub fn render(media: MediaType, message: &Message, model: Option<&Model>) -> Res
         MediaType::TextPlain => render_plain(message),
         MediaType::Json => render_json(message, model),
         MediaType::UriList => match message.composition() {
-            Composition::Locations | Composition::Empty => Ok(render_uri_list(&message.locations)),
+            Composition::Locations | Composition::Empty => render_uri_list(&message.locations),
             _ => Err(Error::new(ErrorKind::NotALocationList, Position::START)),
         },
         MediaType::TextOcci => match render_headers(message, &HeaderBudget::default())? {

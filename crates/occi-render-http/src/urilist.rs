@@ -4,6 +4,7 @@
 use crate::error::at;
 use crate::parser::utf8;
 use crate::stream::next_line;
+use crate::text::safe_location;
 use crate::{Error, ErrorKind, Limits};
 use occi_model::EntityId;
 use occi_model::fedcloud_core::Position;
@@ -111,15 +112,25 @@ pub fn parse_uri_list(body: &str, limits: Limits) -> Result<Vec<String>, Error> 
     UriListReader::new(body.as_bytes(), limits).collect()
 }
 
-/// Renders locations as text/uri-list (RFC 2483: CRLF after each URI).
-#[must_use]
-pub fn render_uri_list<S: AsRef<str>>(locations: &[S]) -> String {
+/// Renders locations as text/uri-list (RFC 2483: CRLF after each URI). A byte that RFC 3986
+/// does not allow in a URI reference is percent-encoded, so that no location can end its
+/// line early or read back as something else.
+///
+/// ```
+/// use occi_render_http::render_uri_list;
+/// assert_eq!(render_uri_list(&["/compute/1", "/storage/a b\r\n"])?, "/compute/1\r\n/storage/a%20b%0D%0A\r\n");
+/// # Ok::<(), occi_render_http::Error>(())
+/// ```
+///
+/// # Errors
+/// `Unrepresentable` for an empty location (an empty line is no URI, RFC 2483 §5).
+pub fn render_uri_list<S: AsRef<str>>(locations: &[S]) -> Result<String, Error> {
     let mut out = String::with_capacity(locations.iter().map(|l| l.as_ref().len() + 2).sum());
     for l in locations {
-        out.push_str(l.as_ref());
+        out.push_str(&safe_location(l.as_ref(), false)?);
         out.push_str("\r\n");
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -129,7 +140,7 @@ mod tests {
     #[test]
     fn uri_list() {
         let uris = ["/compute/1", "http://example.org/storage/2"];
-        let body = render_uri_list(&uris);
+        let body = render_uri_list(&uris).unwrap();
         assert_eq!(body, "/compute/1\r\nhttp://example.org/storage/2\r\n");
         assert_eq!(parse_uri_list(&body, Limits::default()).unwrap(), uris);
         assert_eq!(

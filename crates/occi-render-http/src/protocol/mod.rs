@@ -358,7 +358,9 @@ pub fn write_message(
             }
             (
                 "text/uri-list",
-                render_uri_list(&message.locations).into_bytes(),
+                render_uri_list(&message.locations)
+                    .map_err(unrenderable)?
+                    .into_bytes(),
             )
         }
     };

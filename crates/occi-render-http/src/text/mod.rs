@@ -25,6 +25,7 @@ use occi_model::fedcloud_core::Position;
 use occi_model::{AttributeName, AttributeValue, CategoryClass, EntityId, OcciVersion};
 use occi_model::{CategoryId, CategoryRef, Term};
 use quoted::{push_quoted, quotable, split_commas};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// The header a line or header field carries.
@@ -959,9 +960,45 @@ pub fn header_values(message: &Message) -> Result<Vec<(&'static str, String)>, E
         out.push(("X-OCCI-Attribute", s));
     }
     for l in &message.locations {
-        out.push(("X-OCCI-Location", l.clone()));
+        out.push(("X-OCCI-Location", safe_location(l, true)?.into_owned()));
     }
     Ok(out)
+}
+
+/// A location as a rendering can carry it: a byte that RFC 3986 does not allow in a URI
+/// reference (a control, a space, `"`, `<`, a non-ASCII byte, a `%` without two hex digits)
+/// percent-encoded, and, where `comma` (X-OCCI-Location, a comma-separated list, GFD.229
+/// §3.2), a `,` too, so that a backend's location can neither split the list nor break the
+/// line. A location that is already a URI reference without those bytes is borrowed as it is.
+///
+/// # Errors
+/// `Unrepresentable` for the empty location, which no rendering can carry.
+pub(crate) fn safe_location(location: &str, comma: bool) -> Result<Cow<'_, str>, Error> {
+    if location.is_empty() {
+        return Err(err(ErrorKind::Unrepresentable("an empty location")));
+    }
+    let bytes = location.as_bytes();
+    let keeps = |i: usize, b: u8| match b {
+        b',' => !comma,
+        b'%' => {
+            let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
+            hex(i + 1) && hex(i + 2)
+        }
+        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => true,
+        _ => b"-._~:/?#[]@!$&'()*+;=".contains(&b),
+    };
+    if bytes.iter().enumerate().all(|(i, &b)| keeps(i, b)) {
+        return Ok(Cow::Borrowed(location));
+    }
+    let mut out = String::with_capacity(location.len() + 8);
+    for (i, &b) in bytes.iter().enumerate() {
+        if keeps(i, b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    Ok(Cow::Owned(out))
 }
 
 fn category(c: &CategoryRendering) -> Result<String, Error> {

@@ -797,3 +797,59 @@ mod never_empty {
         }
     }
 }
+
+/// A backend's location with a `,` (or a byte no URI has) cannot split or break a listing:
+/// the renderings percent-encode it, and what they write reads back as one location each.
+#[test]
+fn locations_render_safely() {
+    let mut m = crate::Message::new();
+    m.locations = vec![
+        "/storage/a,b".into(),
+        "/storage/c d".into(),
+        "/storage/e\r\nX-OCCI-Location: /injected".into(),
+        "/storage/%2C".into(),
+        "/storage/50%".into(),
+        "/storage/é".into(),
+    ];
+    let want = [
+        "/storage/a%2Cb",
+        "/storage/c%20d",
+        "/storage/e%0D%0AX-OCCI-Location:%20/injected",
+        "/storage/%2C",
+        "/storage/50%25",
+        "/storage/%C3%A9",
+    ];
+    let plain = render_plain(&m).unwrap();
+    assert_eq!(plain.lines().count(), want.len());
+    let back = Parser::new(Mode::Strict12)
+        .parse_plain(&plain)
+        .unwrap()
+        .message;
+    assert_eq!(back.locations, want);
+    let HeaderRendering::Headers(fields) = render_headers(&m, &HeaderBudget::default()).unwrap()
+    else {
+        panic!("fits");
+    };
+    assert_eq!(fields.len(), 1, "comma-joined into one field");
+    let back = Parser::new(Mode::Strict12)
+        .parse_headers(fields.iter().map(|(n, v)| (*n, v.as_str())))
+        .unwrap()
+        .message;
+    assert_eq!(back.locations, want);
+    let uris = crate::render_uri_list(&m.locations).unwrap();
+    assert_eq!(
+        crate::parse_uri_list(&uris, Limits::default())
+            .unwrap()
+            .len(),
+        want.len()
+    );
+    // A location that needs nothing is written as it is, commas included in uri-list.
+    assert_eq!(crate::render_uri_list(&["/a,b"]).unwrap(), "/a,b\r\n");
+    // The empty location has no rendering.
+    m.locations = vec![String::new()];
+    assert!(matches!(
+        render_plain(&m).unwrap_err().kind(),
+        ErrorKind::Unrepresentable(_)
+    ));
+    assert!(crate::render_uri_list(&[""]).is_err());
+}
