@@ -32,14 +32,15 @@ pub enum Item {
     Entity(Message),
 }
 
-/// Reads one line of at most `limit` bytes (plus the newline) into `buf`; `Ok(false)` at the
-/// end of input.
+/// Reads one line of at most `limit` bytes (plus the newline) into `buf`, without its line
+/// end; the number of bytes it took from `reader` (line end included), `Ok(None)` at the end
+/// of input.
 pub(crate) fn next_line<R: BufRead>(
     reader: &mut R,
     buf: &mut Vec<u8>,
     limit: usize,
     pos: Position,
-) -> Result<bool, Error> {
+) -> Result<Option<usize>, Error> {
     buf.clear();
     let n = reader
         .by_ref()
@@ -47,7 +48,7 @@ pub(crate) fn next_line<R: BufRead>(
         .read_until(b'\n', buf)
         .map_err(|_| at(ErrorKind::Syntax("readable input"), pos))?;
     if n == 0 {
-        return Ok(false);
+        return Ok(None);
     }
     if buf.last() == Some(&b'\n') {
         buf.pop();
@@ -64,7 +65,7 @@ pub(crate) fn next_line<R: BufRead>(
             pos,
         ));
     }
-    Ok(true)
+    Ok(Some(n))
 }
 
 /// A reader that reads its input a step at a time into a queue of items.

@@ -46,16 +46,17 @@ impl<R: BufRead> UriListReader<R> {
     fn step(&mut self) -> Result<Option<String>, Error> {
         loop {
             let pos = Position::new(self.offset, self.line + 1, 1);
-            if !next_line(
+            let Some(taken) = next_line(
                 &mut self.reader,
                 &mut self.buf,
                 self.limits.max_line_bytes,
                 pos,
-            )? {
+            )?
+            else {
                 return Ok(None);
-            }
+            };
             self.line += 1;
-            self.offset += self.buf.len() + 1;
+            self.offset += taken;
             if self.line > self.limits.max_lines {
                 return Err(at(
                     ErrorKind::TooManyLines {
@@ -64,11 +65,11 @@ impl<R: BufRead> UriListReader<R> {
                     pos,
                 ));
             }
-            if self.offset > self.limits.max_body_bytes.saturating_add(1) {
+            if self.offset > self.limits.max_body_bytes {
                 return Err(at(
                     ErrorKind::BodyTooLarge {
                         limit: self.limits.max_body_bytes,
-                        actual: self.offset - 1,
+                        actual: self.offset,
                     },
                     pos,
                 ));

@@ -1,5 +1,5 @@
-//! Replays every file of the `occi_text`, `occi_headers`, `occi_json`, `occi_uri_list` and
-//! `occi_protocol` fuzz corpora and crash artifacts through the fuzz targets' checks, so
+//! Replays every file of the `occi_text`, `occi_headers`, `occi_json`, `occi_uri_list`,
+//! `occi_plain_stream`, `occi_uri_list_stream` and `occi_protocol` fuzz corpora and crash artifacts through the fuzz targets' checks, so
 //! fuzzing finds stay regression tests of `cargo test`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -30,4 +30,16 @@ fn occi_uri_list() {
 #[test]
 fn occi_protocol() {
     assert!(replay_fuzz_corpus("occi_protocol", fuzz_checks::occi_protocol).unwrap() > 0);
+}
+
+#[test]
+fn occi_plain_stream() {
+    assert!(replay_fuzz_corpus("occi_plain_stream", fuzz_checks::occi_plain_stream).unwrap() > 0);
+}
+
+#[test]
+fn occi_uri_list_stream() {
+    assert!(
+        replay_fuzz_corpus("occi_uri_list_stream", fuzz_checks::occi_uri_list_stream).unwrap() > 0
+    );
 }

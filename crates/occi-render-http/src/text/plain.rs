@@ -105,22 +105,24 @@ impl<'p, 'm, R: BufRead> PlainReader<'p, 'm, R> {
     fn fill(&mut self) -> Result<bool, Error> {
         loop {
             let pos = Position::new(self.offset, self.line + 1, 1);
-            if !next_line(
+            let Some(taken) = next_line(
                 &mut self.reader,
                 &mut self.buf,
                 self.parser.limits.max_line_bytes,
                 pos,
-            )? {
+            )?
+            else {
                 return Ok(false);
-            }
+            };
             self.line += 1;
             let base = pos;
-            self.offset += self.buf.len() + 1;
-            if self.offset > self.parser.limits.max_body_bytes.saturating_add(1) {
+            // The bytes taken, line ends as they were (a CRLF is two).
+            self.offset += taken;
+            if self.offset > self.parser.limits.max_body_bytes {
                 return Err(at(
                     ErrorKind::BodyTooLarge {
                         limit: self.parser.limits.max_body_bytes,
-                        actual: self.offset - 1,
+                        actual: self.offset,
                     },
                     base,
                 ));

@@ -5,8 +5,8 @@
 use occi_render_http::occi_model::{Model, OcciVersion};
 use occi_render_http::protocol::{self, MemoryBackend, RouterOptions};
 use occi_render_http::{
-    ErrorKind, Item, JsonCollectionReader, Leniency, Limits, MediaType, Mode, Parser,
-    parse_uri_list, render_json, render_plain,
+    ErrorKind, Item, JsonCollectionReader, Leniency, Limits, MediaType, Message, Mode, Parser,
+    PlainReader, UriListReader, Warning, parse_uri_list, render_json, render_plain,
 };
 
 fn small_limits() -> Limits {
@@ -248,6 +248,90 @@ pub(crate) fn occi_uri_list(data: &[u8]) {
     };
     let body = occi_render_http::render_uri_list(&uris).unwrap();
     assert_eq!(parse_uri_list(&body, Limits::default()).unwrap(), uris);
+}
+
+/// The mode and read size a streaming check takes from its input's first byte.
+fn stream_setup(data: &[u8]) -> Option<(Mode, usize, &[u8])> {
+    let (&first, body) = data.split_first()?;
+    let mode = [Mode::Strict11, Mode::Strict12, Mode::Lenient][usize::from(first % 3)];
+    // Read sizes from 1 byte (every line split across reads) to 64.
+    Some((mode, usize::from(first / 3 % 64) + 1, body))
+}
+
+/// Limits no input of the fuzzer reaches except the ones the readers check alike.
+fn stream_limits() -> Limits {
+    Limits::default()
+        .with_max_body_bytes(1 << 20)
+        .with_max_attributes(usize::MAX)
+}
+
+/// The content of a reader's items as the message a whole-body parse gives: attributes
+/// given twice keep the first place and the last value.
+fn collect_items(items: Vec<Item>) -> Message {
+    let mut m = Message::new();
+    for item in items {
+        match item {
+            Item::Category(c) => m.categories.push(c),
+            Item::Link(l) => m.links.push(l),
+            Item::Attribute(n, v) => match m.attributes.iter_mut().find(|(x, _)| *x == n) {
+                Some(slot) => slot.1 = v,
+                None => m.attributes.push((n, v)),
+            },
+            Item::Location(l) => m.locations.push(l),
+            other => panic!("a text/plain reader gave {other:?}"),
+        }
+    }
+    m
+}
+
+/// `PlainReader`: the first byte picks the mode and the read size. No panic; the items
+/// are the same whatever the read size, and they are what `parse_plain_bytes` reads from
+/// the whole body (both fail or neither; on UTF-8 input with the same error at the same
+/// position), with the same warnings but for duplicate attributes, which only the whole
+/// body shows across lines.
+pub(crate) fn occi_plain_stream(data: &[u8]) {
+    let Some((mode, size, body)) = stream_setup(data) else {
+        return;
+    };
+    let parser = Parser::new(mode).with_limits(stream_limits());
+    let mut chunked = PlainReader::new(&parser, std::io::BufReader::with_capacity(size, body));
+    let streamed: Result<Vec<Item>, _> = chunked.by_ref().collect();
+    let mut whole = PlainReader::new(&parser, body);
+    assert_eq!(streamed, whole.by_ref().collect::<Result<Vec<Item>, _>>());
+    assert_eq!(chunked.warnings(), whole.warnings());
+    let parsed = parser.parse_plain_bytes(body);
+    match (streamed, parsed) {
+        (Ok(items), Ok(parsed)) => {
+            assert_eq!(collect_items(items), parsed.message);
+            let not_dup = |w: &&Warning| w.leniency != Leniency::DuplicateAttribute;
+            let a: Vec<_> = chunked.warnings().iter().filter(not_dup).collect();
+            let b: Vec<_> = parsed.warnings.iter().filter(not_dup).collect();
+            assert_eq!(a, b);
+        }
+        (Err(a), Err(b)) => {
+            if std::str::from_utf8(body).is_ok() {
+                assert_eq!(a, b);
+            }
+        }
+        (a, b) => panic!("the reader gave {a:?}, the whole-body parse {b:?}"),
+    }
+}
+
+/// `UriListReader`: the first byte picks the read size. No panic; the same URIs or the same
+/// error whatever the read size; what it reads renders and reads back the same.
+pub(crate) fn occi_uri_list_stream(data: &[u8]) {
+    let Some((_, size, body)) = stream_setup(data) else {
+        return;
+    };
+    let limits = small_limits();
+    let chunked: Result<Vec<String>, _> =
+        UriListReader::new(std::io::BufReader::with_capacity(size, body), limits).collect();
+    let whole: Result<Vec<String>, _> = UriListReader::new(body, limits).collect();
+    assert_eq!(chunked, whole);
+    if let Ok(uris) = whole {
+        let rendered = occi_render_http::render_uri_list(&uris).unwrap();
+        assert_eq!(parse_uri_list(&rendered, Limits::default()).unwrap(), uris);
+    }
 }
 
 /// A backend over the EGI model holding one compute resource at `/compute/1`, a network at

@@ -90,3 +90,26 @@ fn streaming_limits() {
     ));
     assert_eq!(e.position().line, 3);
 }
+
+/// Regression (found by the `occi_plain_stream` fuzz target): the streaming readers counted
+/// one byte per line end, so after a CRLF line every offset was one short of the input's.
+#[test]
+fn crlf_offsets_are_the_input_offsets() {
+    let body =
+        "X-OCCI-Attribute: a.b=1\r\n\r\ncategory: x; scheme=\"http://a/b#\"; class=\"kind\"\r\n";
+    let lenient = Parser::new(Mode::Lenient);
+    let mut r = PlainReader::new(&lenient, body.as_bytes());
+    assert_eq!(r.by_ref().count(), 2);
+    let w = r.warnings()[0];
+    assert_eq!(w.position.offset, body.find("category").unwrap());
+    assert_eq!(
+        w.position,
+        lenient.parse_plain(body).unwrap().warnings[0].position
+    );
+    let uris = "/a\r\n/b\r\n/c d\r\n";
+    let e = crate::UriListReader::new(uris.as_bytes(), Limits::default())
+        .nth(2)
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(e.position().offset, uris.find(' ').unwrap());
+}
