@@ -253,7 +253,11 @@ pub(crate) fn occi_uri_list(data: &[u8]) {
 /// The mode and read size a streaming check takes from its input's first byte.
 fn stream_setup(data: &[u8]) -> Option<(Mode, usize, &[u8])> {
     let (&first, body) = data.split_first()?;
-    let mode = [Mode::Strict11, Mode::Strict12, Mode::Lenient][usize::from(first % 3)];
+    let mode = match first % 3 {
+        0 => Mode::Strict11,
+        1 => Mode::Strict12,
+        _ => Mode::Lenient,
+    };
     // Read sizes from 1 byte (every line split across reads) to 64.
     Some((mode, usize::from(first / 3 % 64) + 1, body))
 }
