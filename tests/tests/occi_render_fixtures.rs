@@ -104,7 +104,8 @@ fn nonblank(s: &str) -> usize {
     s.lines().filter(|l| !l.trim().is_empty()).count()
 }
 
-fn cassette_bodies(path: &Path) -> Vec<(String, String, String)> {
+/// The non-empty bodies of a VCR cassette: (`#i/side`, Content-Type, body, request URI).
+fn cassette_bodies(path: &Path) -> Vec<(String, String, String, String)> {
     let text = std::fs::read_to_string(path).unwrap();
     let doc: Value = serde_yaml_ng::from_str(&text).unwrap();
     let mut out = Vec::new();
@@ -126,11 +127,17 @@ fn cassette_bodies(path: &Path) -> Vec<(String, String, String)> {
                 .and_then(|c| c.get(0))
                 .and_then(Value::as_str)
                 .unwrap_or("text/plain");
+            let uri = it
+                .get("request")
+                .and_then(|r| r.get("uri"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if !body.trim().is_empty() {
                 out.push((
                     format!("#{i}/{side}"),
                     content_type.to_owned(),
                     body.to_owned(),
+                    uri.to_owned(),
                 ));
             }
         }
@@ -157,7 +164,7 @@ fn text_fixtures() {
         let id = case_id(&root, &path);
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         if id.ends_with(".yml") {
-            for (suffix, content_type, body) in cassette_bodies(&path) {
+            for (suffix, content_type, body, _) in cassette_bodies(&path) {
                 let lines = nonblank(&body);
                 let r = if content_type.starts_with("text/uri-list") {
                     parse_uri_list(&body, occi_render_http::Limits::default())
@@ -284,4 +291,179 @@ fn plain_and_json_twins_are_equal() {
         pairs += 1;
     }
     assert_eq!(pairs, 13);
+}
+
+/// The registry a fixture set was written against: OCCI 1.1 for rOCCI 4, the 2013 cassettes
+/// and jOCCI (whose fixtures carry 1.1's `occi.compute.speed` and storage backup), 1.2 for
+/// rOCCI 5 and rOCCI-server 2.
+fn version_of(id: &str) -> OcciVersion {
+    if id.starts_with("rocci-core/v4.3.x")
+        || id.starts_with("rocci-core/vcr-cassettes")
+        || id.starts_with("jocci-core")
+    {
+        OcciVersion::V1_1
+    } else {
+        OcciVersion::V1_2
+    }
+}
+
+/// The error findings of validating `parsed` (lenient, so every finding is in it), as a
+/// failure reason; `Ok` when there is none.
+fn no_errors(parsed: Result<Parsed, occi_render_http::Error>) -> Result<(), String> {
+    let parsed = parsed.map_err(|e| format!("lenient parse: {e}"))?;
+    let errors: Vec<String> = parsed
+        .findings
+        .iter()
+        .filter(|v| v.finding.is_error())
+        .map(ToString::to_string)
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+/// Whether a message holds an entity or action invocation (what validation looks at).
+fn has_entities(m: &Message) -> bool {
+    use occi_render_http::Composition as C;
+    matches!(
+        m.composition(),
+        C::Resource | C::Link | C::ActionInvocation | C::Entities
+    )
+}
+
+/// Every entity and action invocation of the fixtures validated as strict modes validate
+/// them: against OCCI Core + Infrastructure of the set's version with the CRTP and EGI
+/// extensions, where only the OCCI documents' namespace counts (a provider's mixins are
+/// notices); every query-interface listing (rOCCI 5's text and JSON models, jOCCI's model
+/// bodies, the `/-/` answer of each cassette) read as a registry
+/// (`model_from_query_interface`); and the entities of rOCCI 5's examples and of each
+/// cassette validated against their own server's listing, where everything unknown counts.
+#[test]
+fn fixtures_against_the_model() {
+    use occi_model::UnknownCategories;
+    use occi_render_http::protocol::model_from_query_interface;
+    let Some(root) = corpus_area("occi").unwrap() else {
+        return;
+    };
+    let files = files_below(&root, &|p| {
+        let s = p.to_string_lossy();
+        !s.contains("v5-json-schema") && !s.contains("v5-warehouse") && !s.contains("MANIFEST")
+    })
+    .unwrap();
+    let builtin = |v: OcciVersion| Model::infrastructure(v).with_crtp().with_egi_extensions();
+    let (m11, m12) = (builtin(OcciVersion::V1_1), builtin(OcciVersion::V1_2));
+    let reading = |model| {
+        Parser::new(Mode::Lenient)
+            .with_model(model)
+            .with_unknown_categories(UnknownCategories::RejectReserved)
+    };
+    let listing = |body: &str, json: bool, v: OcciVersion| -> Result<Model, String> {
+        let p = Parser::new(Mode::Lenient);
+        let m = if json {
+            p.parse_json(body)
+        } else {
+            p.parse_plain(body)
+        }
+        .map_err(|e| format!("lenient parse: {e}"))?
+        .message;
+        model_from_query_interface(&m, v).map_err(|e| e.to_string())
+    };
+    let mut outcomes = Vec::new();
+    let mut push = |id: String, r: Result<(), String>| {
+        outcomes.push(match r {
+            Ok(()) => Outcome::pass(id),
+            Err(why) => Outcome::fail(id, why),
+        });
+    };
+    for path in &files {
+        let id = case_id(&root, path);
+        let v = version_of(&id);
+        let p = reading(if v == OcciVersion::V1_1 { &m11 } else { &m12 });
+        if id.ends_with(".yml") {
+            let bodies = cassette_bodies(path);
+            let server = bodies
+                .iter()
+                .find(|(s, _, _, uri)| s.ends_with("/response") && uri.ends_with("/-/"))
+                .map(|(_, _, body, _)| listing(body, false, v));
+            if let Some(server) = &server {
+                push(
+                    format!("{id}#/-/#as-listing"),
+                    server.as_ref().map(|_| ()).map_err(Clone::clone),
+                );
+            }
+            for (suffix, content_type, body, _) in &bodies {
+                if content_type.starts_with("text/uri-list") {
+                    continue;
+                }
+                let Ok(m) = Parser::new(Mode::Lenient).parse_plain(body) else {
+                    continue;
+                };
+                if !has_entities(&m.message) {
+                    continue;
+                }
+                push(format!("{id}{suffix}"), no_errors(p.parse_plain(body)));
+                if let Some(Ok(server)) = &server {
+                    let own = Parser::new(Mode::Lenient).with_model(server);
+                    push(
+                        format!("{id}{suffix}#own-listing"),
+                        no_errors(own.parse_plain(body)),
+                    );
+                }
+            }
+            continue;
+        }
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let body = std::fs::read_to_string(path).unwrap();
+        let json = id.ends_with(".json");
+        if stem.ends_with("uri-list") || stem.contains("_occi_") || stem.contains("_headers") {
+            continue;
+        }
+        if stem.starts_with("model") {
+            push(
+                format!("{id}#as-listing"),
+                listing(&body, json, v).map(|_| ()),
+            );
+        }
+        let Ok(m) = (if json {
+            Parser::new(Mode::Lenient).parse_json(&body)
+        } else {
+            Parser::new(Mode::Lenient).parse_plain(&body)
+        }) else {
+            continue;
+        };
+        if !has_entities(&m.message) {
+            continue;
+        }
+        push(
+            id.clone(),
+            no_errors(if json {
+                p.parse_json(&body)
+            } else {
+                p.parse_plain(&body)
+            }),
+        );
+        // rOCCI 5's examples against the model listing in the same rendering.
+        if id.starts_with("rocci-core/v5-examples-rendering/") {
+            let listing_file = path.with_file_name(if json { "model.json" } else { "model.txt" });
+            let server = listing(&std::fs::read_to_string(listing_file).unwrap(), json, v);
+            push(
+                format!("{id}#own-listing"),
+                server.and_then(|server| {
+                    let own = Parser::new(Mode::Lenient).with_model(&server);
+                    no_errors(if json {
+                        own.parse_json(&body)
+                    } else {
+                        own.parse_plain(&body)
+                    })
+                }),
+            );
+        }
+    }
+    for o in &outcomes {
+        println!("{o:?}");
+    }
+    assert!(outcomes.len() > 40, "{} cases", outcomes.len());
+    ratchet("occi-render-model", &outcomes).unwrap();
 }

@@ -488,10 +488,11 @@ fn register(model: &mut Model, documents: &Model, c: &CategoryRendering) -> Resu
             .collect::<Result<Vec<_>, _>>()
             .map_err(invalid)
     };
+    let documented = documents.category(id.as_str());
     let attributes = c
         .attributes
         .iter()
-        .map(|a| definition(documents, a))
+        .map(|a| definition(documents, documented, a))
         .collect::<Result<Vec<_>, _>>()?;
     let actions = ids(&c.actions)?;
     let result = match c.class {
@@ -534,19 +535,28 @@ fn register(model: &mut Model, documents: &Model, c: &CategoryRendering) -> Resu
 }
 
 /// An attribute declaration of a listing as a definition: JSON's type, default and pattern,
-/// or, where text gave no type, the OCCI documents' definition of an `occi.` name.
-fn definition(documents: &Model, a: &AttributeSpec) -> Result<AttributeDefinition, String> {
+/// or, where text gave no type, the OCCI documents' definition — the category's own when the
+/// documents define the category (an action's `method`), else any of an `occi.` name.
+fn definition(
+    documents: &Model,
+    category: Option<Category<'_>>,
+    a: &AttributeSpec,
+) -> Result<AttributeDefinition, String> {
     let invalid = |what: String| format!("attribute {}: {what}", a.name);
     let name: AttributeName = a
         .name
         .parse()
         .map_err(|e: occi_model::Error| invalid(e.to_string()))?;
     let Some(ty) = &a.attr_type else {
-        let documented = documents
-            .kinds()
-            .flat_map(|k| k.attributes.iter())
-            .chain(documents.mixins().flat_map(|m| m.attributes.iter()))
-            .find(|d| d.name == name);
+        let own = category.and_then(|c| c.attributes().iter().find(|d| d.name == name));
+        let occi = || {
+            documents
+                .kinds()
+                .flat_map(|k| k.attributes.iter())
+                .chain(documents.mixins().flat_map(|m| m.attributes.iter()))
+                .find(|d| d.name == name && name.is_reserved())
+        };
+        let documented = own.or_else(occi);
         let def = documented
             .cloned()
             .unwrap_or_else(|| AttributeDefinition::new(name.clone(), AttributeType::Any));
