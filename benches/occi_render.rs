@@ -1,5 +1,6 @@
 //! occi-render-http over rOCCI's fixtures: text/plain parsing to typed messages (lenient mode,
-//! values typed through the Infrastructure 1.2 + CRTP + EGI model), canonical rendering,
+//! values typed through the Infrastructure 1.2 + CRTP + EGI model and entities validated
+//! against it; `parse_typed_only` without the validation), canonical rendering,
 //! OCCI 1.2 JSON parsing (whole and, for the model listing, streamed) and rendering, and the
 //! latency of a 404-byte network-interface link
 //! (`rocci-server/integration-data/dummy/networkinterface.plain`, the one input every peer
@@ -22,6 +23,7 @@ fn bench(c: &mut Criterion) {
         .with_crtp()
         .with_egi_extensions();
     let parser = Parser::new(Mode::Lenient).with_model(&model);
+    let typing = parser.with_validation(false);
 
     let mut g = c.benchmark_group("occi_text_plain");
     for name in ["instance.txt", "model.txt"] {
@@ -29,6 +31,9 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(body.len() as u64));
         g.bench_function(format!("parse_typed/{name}"), |b| {
             b.iter(|| parser.parse_plain(black_box(&body)).unwrap());
+        });
+        g.bench_function(format!("parse_typed_only/{name}"), |b| {
+            b.iter(|| typing.parse_plain(black_box(&body)).unwrap());
         });
         let m = parser.parse_plain(&body).unwrap().message;
         let out = render_plain(&m).unwrap();
@@ -45,6 +50,9 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(body.len() as u64));
         g.bench_function(format!("parse_typed/{name}"), |b| {
             b.iter(|| parser.parse_json(black_box(&body)).unwrap());
+        });
+        g.bench_function(format!("parse_typed_only/{name}"), |b| {
+            b.iter(|| typing.parse_json(black_box(&body)).unwrap());
         });
         if name == "model.json" {
             g.bench_function(format!("stream_typed/{name}"), |b| {
@@ -69,6 +77,9 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(body.len() as u64));
     g.bench_function("parse_typed/networkinterface.plain", |b| {
         b.iter(|| parser.parse_plain(black_box(&body)).unwrap());
+    });
+    g.bench_function("parse_typed_only/networkinterface.plain", |b| {
+        b.iter(|| typing.parse_plain(black_box(&body)).unwrap());
     });
     g.bench_function("parse_typed_to_entity/networkinterface.plain", |b| {
         b.iter(|| {

@@ -447,7 +447,7 @@ impl AttributeDefinition {
                 }
             }
             (T::Uri, V::String(s)) => {
-                if s.parse::<crate::EntityId>().is_err() {
+                if !crate::EntityId::is_valid(s) {
                     return Err(ValueProblem::Format("a URI reference"));
                 }
             }

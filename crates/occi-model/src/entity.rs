@@ -127,8 +127,15 @@ impl Link {
     /// A link of `kind` from `source` to `target`, with a new `urn:uuid:` identifier.
     #[must_use]
     pub fn new(kind: CategoryId, source: EntityId, target: EntityId) -> Self {
+        Self::identified(EntityId::new_uuid(), kind, source, target)
+    }
+
+    /// A link with the identifier `id` (a link read from a rendering, which has one: no
+    /// identifier is generated only to be replaced).
+    #[must_use]
+    pub fn identified(id: EntityId, kind: CategoryId, source: EntityId, target: EntityId) -> Self {
         Self {
-            id: EntityId::new_uuid(),
+            id,
             kind,
             mixins: Vec::new(),
             title: None,

@@ -632,6 +632,13 @@ impl EntityId {
     }
 }
 
+impl EntityId {
+    /// Whether `s` would parse as an `EntityId`, without building one.
+    pub(crate) fn is_valid(s: &str) -> bool {
+        !s.is_empty() && s.len() <= MAX_IDENTIFIER_BYTES && check_uri_chars(s).is_ok()
+    }
+}
+
 impl FromStr for EntityId {
     type Err = Error;
 

@@ -26,7 +26,7 @@ pub use state::{
     ActionPlan, RestartMethod, SaveMethod, StateMachine, StopMethod, SuspendMethod, Transition,
 };
 pub use validate::{
-    Code, Finding, Operation, Report, Severity, UnknownCategories, ValidationOptions,
+    Code, EntityView, Finding, Operation, Report, Severity, UnknownCategories, ValidationOptions,
 };
 
 use std::fmt;

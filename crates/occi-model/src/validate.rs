@@ -2,6 +2,7 @@
 
 use crate::attribute::ValueProblem;
 use crate::{AttributeName, AttributeValue, CategoryId, Entity, Model, TemplateFamily, ids};
+use std::borrow::Cow;
 use std::fmt;
 
 /// What the entity being validated is.
@@ -243,20 +244,22 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Records a finding; `category` and `attribute` are parsed into identifiers (a name
+    /// that is none, which only a lenient parser lets through, is left out).
     fn push(
         &mut self,
         code: Code,
         severity: Severity,
-        category: Option<&CategoryId>,
-        attribute: Option<&AttributeName>,
+        category: Option<&str>,
+        attribute: Option<&str>,
         message: String,
     ) {
         self.findings.push(Finding {
             code,
             severity,
             path: self.path.clone(),
-            category: category.cloned(),
-            attribute: attribute.cloned(),
+            category: category.and_then(|c| c.parse().ok()),
+            attribute: attribute.and_then(|a| a.parse().ok()),
             message,
         });
     }
@@ -283,76 +286,171 @@ fn unknown(
     }
 }
 
-/// A borrowed entity: validation walks a resource's links without cloning them.
-#[derive(Clone, Copy)]
-enum EntityRef<'a> {
-    Resource(&'a crate::Resource),
-    Link(&'a crate::Link),
+/// Whether a type identifier lies in the namespace reserved for the OCCI documents.
+fn reserved_category(id: &str) -> bool {
+    id.starts_with(crate::RESERVED_SCHEME_BASE)
 }
 
-impl<'a> EntityRef<'a> {
-    fn of(e: &'a Entity) -> Self {
-        match e {
-            Entity::Resource(r) => Self::Resource(r),
-            Entity::Link(l) => Self::Link(l),
-        }
+/// Whether an attribute name has the prefix reserved for the OCCI documents.
+fn reserved_attribute(name: &str) -> bool {
+    name.starts_with("occi.")
+}
+
+/// An entity as [`Model::validate_view`] reads it, borrowed from whatever holds it: an
+/// [`Entity`], or a parser's own representation of a rendering, which is then validated
+/// without being converted. Identifiers are plain strings here (a lenient parser may hold
+/// names that are no identifiers; they are simply unknown to the model).
+pub trait EntityView {
+    /// `occi.core.id`, when there is one (a creation request may have none).
+    fn id(&self) -> Option<&str>;
+    /// The kind's type identifier.
+    fn kind(&self) -> &str;
+    /// The mixins' type identifiers, in order.
+    fn mixins(&self) -> impl Iterator<Item = &str>;
+    /// The attributes other than the core ones [`EntityView::core`] gives, in order.
+    fn attributes(&self) -> impl Iterator<Item = (&str, &AttributeValue)>;
+    /// The value of one of [`EntityView::attributes`].
+    fn attribute(&self, name: &str) -> Option<&AttributeValue> {
+        self.attributes().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+    /// A core attribute: `None` when `name` is not one of this entity type
+    /// (`occi.core.id`, `title`; a resource's `summary`; a link's `source`, `target`,
+    /// `target.kind`), else its value if it has one.
+    fn core(&self, name: &str) -> Option<Option<Cow<'_, AttributeValue>>>;
+    /// Whether this is a link.
+    fn is_link(&self) -> bool;
+    /// A link's `occi.core.target.kind`.
+    fn target_kind(&self) -> Option<&str>;
+    /// A resource's links (none for a link).
+    fn links(&self) -> impl Iterator<Item = impl EntityView + '_>;
+}
+
+impl EntityView for Entity {
+    fn id(&self) -> Option<&str> {
+        Some(Entity::id(self).as_str())
     }
 
-    const fn id(self) -> &'a crate::EntityId {
-        match self {
-            Self::Resource(r) => &r.id,
-            Self::Link(l) => &l.id,
-        }
+    fn kind(&self) -> &str {
+        Entity::kind(self).as_str()
     }
 
-    const fn kind(self) -> &'a CategoryId {
-        match self {
-            Self::Resource(r) => &r.kind,
-            Self::Link(l) => &l.kind,
-        }
-    }
-
-    fn mixins(self) -> &'a [CategoryId] {
-        match self {
+    fn mixins(&self) -> impl Iterator<Item = &str> {
+        let mixins = match self {
             Self::Resource(r) => &r.mixins,
             Self::Link(l) => &l.mixins,
-        }
+        };
+        mixins.iter().map(CategoryId::as_str)
     }
 
-    fn title(self) -> Option<&'a str> {
+    fn attributes(&self) -> impl Iterator<Item = (&str, &AttributeValue)> {
+        Entity::attributes(self)
+            .iter()
+            .map(|(n, v)| (n.as_str(), v))
+    }
+
+    fn attribute(&self, name: &str) -> Option<&AttributeValue> {
+        Entity::attributes(self).get(name)
+    }
+
+    fn core(&self, name: &str) -> Option<Option<Cow<'_, AttributeValue>>> {
         match self {
-            Self::Resource(r) => r.title.as_deref(),
-            Self::Link(l) => l.title.as_deref(),
+            Self::Resource(r) => r.core(name),
+            Self::Link(l) => l.core(name),
         }
     }
 
-    const fn attributes(self) -> &'a crate::Attributes {
-        match self {
-            Self::Resource(r) => &r.attributes,
-            Self::Link(l) => &l.attributes,
-        }
-    }
-
-    const fn is_link(self) -> bool {
+    fn is_link(&self) -> bool {
         matches!(self, Self::Link(_))
+    }
+
+    fn target_kind(&self) -> Option<&str> {
+        match self {
+            Self::Link(l) => l.target_kind(),
+            Self::Resource(_) => None,
+        }
+    }
+
+    fn links(&self) -> impl Iterator<Item = impl EntityView + '_> {
+        let links = match self {
+            Self::Resource(r) => &r.links[..],
+            Self::Link(_) => &[],
+        };
+        links.iter()
     }
 }
 
-/// The `occi.core.*` attributes that are fields of [`Resource`](crate::Resource) and
-/// [`Link`](crate::Link), with their value in `entity`.
-fn core_field(entity: EntityRef<'_>, name: &str) -> Option<Option<AttributeValue>> {
-    let s = |v: &str| Some(AttributeValue::String(v.to_owned()));
-    Some(match (name, entity) {
-        ("occi.core.id", e) => s(e.id().as_str()),
-        ("occi.core.title", e) => e.title().and_then(s),
-        ("occi.core.summary", EntityRef::Resource(r)) => r.summary.as_deref().and_then(s),
-        ("occi.core.source", EntityRef::Link(l)) => s(l.source.as_str()),
-        ("occi.core.target", EntityRef::Link(l)) => s(l.target.as_str()),
-        ("occi.core.target.kind", EntityRef::Link(l)) => {
-            l.target_kind.as_ref().and_then(|k| s(k.as_str()))
-        }
-        _ => return None,
-    })
+/// A string attribute value, borrowed by a view as an owned value.
+fn text_value(s: &str) -> Option<Cow<'static, AttributeValue>> {
+    Some(Cow::Owned(AttributeValue::String(s.to_owned())))
+}
+
+impl crate::Resource {
+    fn core(&self, name: &str) -> Option<Option<Cow<'_, AttributeValue>>> {
+        Some(match name {
+            "occi.core.id" => text_value(self.id.as_str()),
+            "occi.core.title" => self.title.as_deref().and_then(text_value),
+            "occi.core.summary" => self.summary.as_deref().and_then(text_value),
+            _ => return None,
+        })
+    }
+}
+
+impl crate::Link {
+    fn core(&self, name: &str) -> Option<Option<Cow<'_, AttributeValue>>> {
+        Some(match name {
+            "occi.core.id" => text_value(self.id.as_str()),
+            "occi.core.title" => self.title.as_deref().and_then(text_value),
+            "occi.core.source" => text_value(self.source.as_str()),
+            "occi.core.target" => text_value(self.target.as_str()),
+            "occi.core.target.kind" => self
+                .target_kind
+                .as_ref()
+                .and_then(|k| text_value(k.as_str())),
+            _ => return None,
+        })
+    }
+
+    fn target_kind(&self) -> Option<&str> {
+        self.target_kind.as_ref().map(CategoryId::as_str)
+    }
+}
+
+impl EntityView for &crate::Link {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+
+    fn kind(&self) -> &str {
+        self.kind.as_str()
+    }
+
+    fn mixins(&self) -> impl Iterator<Item = &str> {
+        self.mixins.iter().map(CategoryId::as_str)
+    }
+
+    fn attributes(&self) -> impl Iterator<Item = (&str, &AttributeValue)> {
+        self.attributes.iter().map(|(n, v)| (n.as_str(), v))
+    }
+
+    fn attribute(&self, name: &str) -> Option<&AttributeValue> {
+        self.attributes.get(name)
+    }
+
+    fn core(&self, name: &str) -> Option<Option<Cow<'_, AttributeValue>>> {
+        crate::Link::core(self, name)
+    }
+
+    fn is_link(&self) -> bool {
+        true
+    }
+
+    fn target_kind(&self) -> Option<&str> {
+        crate::Link::target_kind(self)
+    }
+
+    fn links(&self) -> impl Iterator<Item = impl EntityView + '_> {
+        std::iter::empty::<&crate::Link>()
+    }
 }
 
 fn problem_code(p: &ValueProblem) -> Code {
@@ -393,6 +491,19 @@ impl Model {
         operation: Operation<'_>,
         options: &ValidationOptions,
     ) -> Report {
+        self.validate_view(entity, operation, options)
+    }
+
+    /// [`Model::validate`] over any [`EntityView`]: the same checks and findings, for an
+    /// entity held in another form (a parser validates what it read without building an
+    /// [`Entity`]). The previous state of an [`Operation::Update`] is an [`Entity`].
+    #[must_use]
+    pub fn validate_view<E: EntityView>(
+        &self,
+        entity: &E,
+        operation: Operation<'_>,
+        options: &ValidationOptions,
+    ) -> Report {
         let mut findings = Vec::new();
         let mut ctx = Ctx {
             path: String::new(),
@@ -400,37 +511,25 @@ impl Model {
             findings: &mut findings,
         };
         let previous = match operation {
-            Operation::Update { previous } => Some(EntityRef::of(previous)),
+            Operation::Update { previous } => Some(previous),
             _ => None,
         };
-        self.validate_entity(EntityRef::of(entity), operation, previous, &mut ctx);
-        if let Entity::Resource(r) = entity {
-            let previous_links = match operation {
-                Operation::Update {
-                    previous: Entity::Resource(p),
-                } => Some(&p.links),
-                _ => None,
+        self.validate_entity(entity, operation, previous, &mut ctx);
+        for (i, link) in entity.links().enumerate() {
+            let previous = previous.and_then(|p| p.links().find(|l| l.id() == link.id()));
+            // A link new in an update is being created.
+            let op = match (operation, previous.is_some()) {
+                (Operation::Update { previous: p }, true) => Operation::Update { previous: p },
+                (Operation::Instance, _) => Operation::Instance,
+                (Operation::Any, _) => Operation::Any,
+                _ => Operation::Create,
             };
-            for (i, link) in r.links.iter().enumerate() {
-                let previous = previous_links
-                    .and_then(|ls| ls.iter().find(|l| l.id == link.id))
-                    .map(EntityRef::Link);
-                // A link new in an update is being created.
-                let op = match (operation, previous) {
-                    (Operation::Update { previous: p }, Some(_)) => {
-                        Operation::Update { previous: p }
-                    }
-                    (Operation::Instance, _) => Operation::Instance,
-                    (Operation::Any, _) => Operation::Any,
-                    _ => Operation::Create,
-                };
-                let mut ctx = Ctx {
-                    path: format!("/links/{i}"),
-                    options,
-                    findings: &mut findings,
-                };
-                self.validate_entity(EntityRef::Link(link), op, previous, &mut ctx);
-            }
+            let mut ctx = Ctx {
+                path: format!("/links/{i}"),
+                options,
+                findings: &mut findings,
+            };
+            self.validate_entity(&link, op, previous.as_ref(), &mut ctx);
         }
         Report { findings }
     }
@@ -471,7 +570,7 @@ impl Model {
             ctx.push(
                 code,
                 severity,
-                Some(id),
+                Some(id.as_str()),
                 None,
                 "action not defined by the model".to_owned(),
             );
@@ -488,8 +587,8 @@ impl Model {
                 ctx.push(
                     code,
                     severity,
-                    Some(id),
-                    Some(name),
+                    Some(id.as_str()),
+                    Some(name.as_str()),
                     "parameter not defined by the action".to_owned(),
                 );
                 continue;
@@ -498,8 +597,8 @@ impl Model {
                 ctx.push(
                     problem_code(&p),
                     Severity::Error,
-                    Some(id),
-                    Some(name),
+                    Some(id.as_str()),
+                    Some(name.as_str()),
                     format!("{p}: {value}"),
                 );
             }
@@ -512,8 +611,8 @@ impl Model {
                 ctx.push(
                     Code::MissingRequiredAttribute,
                     Severity::Error,
-                    Some(id),
-                    Some(&def.name),
+                    Some(id.as_str()),
+                    Some(def.name.as_str()),
                     "required parameter missing".to_owned(),
                 );
             }
@@ -521,11 +620,11 @@ impl Model {
         Report { findings }
     }
 
-    fn validate_entity(
+    fn validate_entity<E: EntityView, P: EntityView>(
         &self,
-        entity: EntityRef<'_>,
+        entity: &E,
         operation: Operation<'_>,
-        previous: Option<EntityRef<'_>>,
+        previous: Option<&P>,
         ctx: &mut Ctx<'_>,
     ) {
         let kind_id = entity.kind();
@@ -546,15 +645,18 @@ impl Model {
                     Severity::Error,
                     None,
                     None,
-                    format!("the id was {} and cannot change", previous.id()),
+                    format!(
+                        "the id was {} and cannot change",
+                        previous.id().unwrap_or_default()
+                    ),
                 );
             }
         }
-        let Some(kind) = self.kind(kind_id.as_str()) else {
+        let Some(kind) = self.kind(kind_id) else {
             let (code, severity) = ctx.unknown(
                 Code::UnknownKind,
                 Code::PreservedCategory,
-                kind_id.is_reserved(),
+                reserved_category(kind_id),
             );
             ctx.push(
                 code,
@@ -579,7 +681,7 @@ impl Model {
             } else {
                 (ids::RESOURCE, "a resource")
             };
-            if !self.is_kind_of(kind_id.as_str(), wanted) {
+            if !self.is_kind_of(kind_id, wanted) {
                 ctx.push(
                     Code::WrongEntityType,
                     Severity::Error,
@@ -591,14 +693,11 @@ impl Model {
         }
 
         // Mixins.
-        let mut known: Vec<&CategoryId> = Vec::with_capacity(entity.mixins().len());
-        let mut families: Vec<(TemplateFamily, &CategoryId)> = Vec::new();
-        for (i, m) in entity.mixins().iter().enumerate() {
-            if entity
-                .mixins()
-                .get(..i)
-                .is_some_and(|before| before.contains(m))
-            {
+        let mixins: Vec<&str> = entity.mixins().collect();
+        let mut known: Vec<&str> = Vec::with_capacity(mixins.len());
+        let mut families: Vec<(TemplateFamily, &str)> = Vec::new();
+        for (i, &m) in mixins.iter().enumerate() {
+            if mixins.get(..i).is_some_and(|before| before.contains(&m)) {
                 ctx.push(
                     Code::DuplicateMixin,
                     Severity::Warning,
@@ -608,9 +707,12 @@ impl Model {
                 );
                 continue;
             }
-            if self.mixin(m.as_str()).is_none() {
-                let (code, severity) =
-                    ctx.unknown(Code::UnknownMixin, Code::PreservedCategory, m.is_reserved());
+            if self.mixin(m).is_none() {
+                let (code, severity) = ctx.unknown(
+                    Code::UnknownMixin,
+                    Code::PreservedCategory,
+                    reserved_category(m),
+                );
                 ctx.push(
                     code,
                     severity,
@@ -621,7 +723,7 @@ impl Model {
                 continue;
             }
             known.push(m);
-            if !self.mixin_applies_to(m.as_str(), kind_id.as_str()) {
+            if !self.mixin_applies_to(m, kind_id) {
                 ctx.push(
                     Code::MixinNotApplicable,
                     Severity::Error,
@@ -630,9 +732,9 @@ impl Model {
                     format!("mixin does not apply to {kind_id}"),
                 );
             }
-            if *m != ids::OS_TPL
-                && *m != ids::RESOURCE_TPL
-                && let Some(f) = self.template_family(m.as_str())
+            if m != ids::OS_TPL
+                && m != ids::RESOURCE_TPL
+                && let Some(f) = self.template_family(m)
             {
                 if let Some((_, first)) = families.iter().find(|(g, _)| *g == f) {
                     ctx.push(
@@ -649,13 +751,13 @@ impl Model {
         }
 
         // Attributes.
-        let effective = self.effective_attributes(kind_id.as_str(), &known);
+        let effective = self.effective_attributes(kind_id, &known);
         for (name, value) in entity.attributes() {
             let Some(e) = effective.iter().find(|e| e.definition.name == *name) else {
                 let (code, severity) = ctx.unknown(
                     Code::UnknownAttribute,
                     Code::PreservedAttribute,
-                    name.is_reserved(),
+                    reserved_attribute(name),
                 );
                 ctx.push(
                     code,
@@ -670,7 +772,7 @@ impl Model {
                 ctx.push(
                     problem_code(&p),
                     Severity::Error,
-                    Some(e.defined_by),
+                    Some(e.defined_by.as_str()),
                     Some(name),
                     format!("{p}: {value}"),
                 );
@@ -679,25 +781,26 @@ impl Model {
                 ctx.push(
                     Code::ImmutableAttributeSet,
                     Severity::Error,
-                    Some(e.defined_by),
+                    Some(e.defined_by.as_str()),
                     Some(name),
                     "a client cannot set an immutable attribute".to_owned(),
                 );
             }
         }
         for e in &effective {
-            let name = &e.definition.name;
-            let (present, value) = match core_field(entity, name.as_str()) {
-                Some(v) => (v.is_some(), v),
-                None => (entity.attributes().contains_key(name.as_str()), None),
+            let name = e.definition.name.as_str();
+            let core = entity.core(name);
+            let present = match &core {
+                Some(v) => v.is_some(),
+                None => entity.attribute(name).is_some(),
             };
-            if let Some(v) = &value
+            if let Some(Some(v)) = &core
                 && let Err(p) = e.definition.check(v)
             {
                 ctx.push(
                     problem_code(&p),
                     Severity::Error,
-                    Some(e.defined_by),
+                    Some(e.defined_by.as_str()),
                     Some(name),
                     format!("{p}: {v}"),
                 );
@@ -714,7 +817,7 @@ impl Model {
                     ctx.push(
                         Code::MissingRequiredAttribute,
                         Severity::Error,
-                        Some(e.defined_by),
+                        Some(e.defined_by.as_str()),
                         Some(name),
                         "required attribute missing".to_owned(),
                     );
@@ -722,29 +825,28 @@ impl Model {
             }
             if let Some(previous) = previous.filter(|_| updating)
                 && !e.definition.mutable
-                && core_field(entity, name.as_str()).is_none()
+                && core.is_none()
             {
-                let before = previous.attributes().get(name.as_str());
-                let after = entity.attributes().get(name.as_str());
+                let before = previous.attribute(name);
+                let after = entity.attribute(name);
                 if after.is_some() && before != after {
                     ctx.push(
                         Code::ImmutableAttributeChanged,
                         Severity::Error,
-                        Some(e.defined_by),
+                        Some(e.defined_by.as_str()),
                         Some(name),
                         "a client cannot change an immutable attribute".to_owned(),
                     );
                 }
             }
         }
-        if let EntityRef::Link(l) = entity
-            && let Some(t) = &l.target_kind
-            && self.kind(t.as_str()).is_none()
+        if let Some(t) = entity.target_kind()
+            && self.kind(t).is_none()
         {
             let (code, severity) = ctx.unknown(
                 Code::UnknownTargetKind,
                 Code::PreservedCategory,
-                t.is_reserved(),
+                reserved_category(t),
             );
             ctx.push(
                 code,

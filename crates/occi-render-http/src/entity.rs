@@ -67,21 +67,6 @@ impl Message {
     /// `Composition` when the message is not a resource or link, or lacks `occi.core.id`
     /// (or a link's source or target); `Identifier` for an identifier `occi-model` rejects.
     pub fn to_entity(&self) -> Result<Entity, Error> {
-        self.build_entity(None).map(|(e, _)| e)
-    }
-
-    /// The message as an entity for validation against the model: `placeholder` stands for
-    /// an absent id, source or target (a create request has no id, a partial update may
-    /// lack anything), and inline links without a category are left out. Returns the
-    /// indices in [`Message::links`] of the links the entity holds, in its order.
-    pub(crate) fn entity_for_validation(
-        &self,
-        placeholder: &EntityId,
-    ) -> Result<(Entity, Vec<usize>), Error> {
-        self.build_entity(Some(placeholder))
-    }
-
-    fn build_entity(&self, placeholder: Option<&EntityId>) -> Result<(Entity, Vec<usize>), Error> {
         let kind = self
             .kind()
             .ok_or_else(|| composition("an entity needs exactly one kind"))?;
@@ -92,11 +77,7 @@ impl Message {
             .filter(|c| c.class == Some(CategoryClass::Mixin))
             .map(|c| category_id(&c.type_id()))
             .collect::<Result<Vec<_>, _>>()?;
-        let id_or = |name: &str, what: &'static str| match (self.attribute(name), placeholder) {
-            (None, Some(p)) => Ok(p.clone()),
-            (v, _) => entity_id(v, what),
-        };
-        let id = id_or(ID, "an entity needs occi.core.id")?;
+        let id = entity_id(self.attribute(ID), "an entity needs occi.core.id")?;
         match self.composition() {
             Composition::Resource => {
                 let mut r = Resource::with_id(id.clone(), kind);
@@ -104,27 +85,22 @@ impl Message {
                 r.title = text(&self.attributes, TITLE);
                 r.summary = text(&self.attributes, SUMMARY);
                 r.attributes = rest(&self.attributes)?;
-                let mut kept = Vec::new();
-                for (i, l) in self.links.iter().enumerate() {
-                    if l.is_action() || (placeholder.is_some() && l.categories.is_empty()) {
-                        continue;
-                    }
+                for l in self.links.iter().filter(|l| !l.is_action()) {
                     r.links.push(inline_link(l, &id)?);
-                    kept.push(i);
                 }
-                Ok((Entity::Resource(r), kept))
+                Ok(Entity::Resource(r))
             }
             Composition::Link => {
-                let source = id_or(SOURCE, "a link needs occi.core.source")?;
-                let target = id_or(TARGET, "a link needs occi.core.target")?;
-                let mut l = Link::new(kind, source, target).with_id(id);
+                let source = entity_id(self.attribute(SOURCE), "a link needs occi.core.source")?;
+                let target = entity_id(self.attribute(TARGET), "a link needs occi.core.target")?;
+                let mut l = Link::identified(id, kind, source, target);
                 l.mixins = mixins;
                 l.title = text(&self.attributes, TITLE);
                 l.attributes = rest(&self.attributes)?;
                 if let Some(k) = text(&self.attributes, TARGET_KIND) {
                     l.target_kind = Some(category_id(&k)?);
                 }
-                Ok((Entity::Link(l), Vec::new()))
+                Ok(Entity::Link(l))
             }
             _ => Err(composition("not a resource or link")),
         }
@@ -243,10 +219,11 @@ fn inline_link(l: &LinkRendering, owner: &EntityId) -> Result<Link, Error> {
         Some(s) => s.parse().map_err(|e| ident(&e))?,
         None => l.target.parse().map_err(|e| ident(&e))?,
     };
-    let mut link = Link::new(kind, source, target);
-    if let Some(id) = text(&l.attributes, ID).or_else(|| l.self_location.clone()) {
-        link = link.with_id(id.parse().map_err(|e| ident(&e))?);
-    }
+    let id = match text(&l.attributes, ID).or_else(|| l.self_location.clone()) {
+        Some(id) => id.parse().map_err(|e| ident(&e))?,
+        None => EntityId::new_uuid(),
+    };
+    let mut link = Link::identified(id, kind, source, target);
     link.mixins = mixins;
     link.title = text(&l.attributes, TITLE);
     link.attributes = rest(&l.attributes)?;

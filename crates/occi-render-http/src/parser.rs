@@ -47,6 +47,7 @@ pub struct Parser<'m> {
     pub(crate) limits: Limits,
     pub(crate) model: Option<&'m Model>,
     pub(crate) unknown: UnknownCategories,
+    pub(crate) validate: bool,
 }
 
 impl<'m> Parser<'m> {
@@ -74,6 +75,7 @@ impl<'m> Parser<'m> {
             limits: Limits::default(),
             model: None,
             unknown: UnknownCategories::Reject,
+            validate: true,
         }
     }
 
@@ -115,6 +117,15 @@ impl<'m> Parser<'m> {
     #[must_use]
     pub const fn with_unknown_categories(mut self, policy: UnknownCategories) -> Self {
         self.unknown = policy;
+        self
+    }
+
+    /// Whether the entities read are validated against the model (default `true`); `false`
+    /// keeps only the typing of values, for a caller that validates later itself (a server
+    /// that validates a creation with `Operation::Create`) and wants to save the cost.
+    #[must_use]
+    pub const fn with_validation(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
 

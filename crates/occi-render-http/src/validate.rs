@@ -8,13 +8,16 @@
 //! invocations are validated on their own ([`occi_model::Model::validate_invocation`]).
 
 use crate::error::at;
+use crate::message::LinkRendering;
 use crate::message::{Composition, Message};
 use crate::typing::Positions;
 use crate::{Error, ErrorKind, Mode};
 use occi_model::fedcloud_core::Position;
-use occi_model::{EntityId, Finding, Model, Operation, UnknownCategories, ValidationOptions};
+use occi_model::{
+    AttributeValue, EntityView, Finding, Model, Operation, UnknownCategories, ValidationOptions,
+};
+use std::borrow::Cow;
 use std::fmt;
-use std::sync::OnceLock;
 
 /// A finding of the model's validation of a parsed entity or action invocation, with the
 /// position in the input of what it is about (the attribute, else the category, else the
@@ -34,20 +37,14 @@ impl fmt::Display for Violation {
     }
 }
 
-/// The id given to an entity without one while it is validated (a creation request has
-/// none); it is never reported.
-fn placeholder() -> &'static EntityId {
-    static ID: OnceLock<EntityId> = OnceLock::new();
-    ID.get_or_init(EntityId::new_uuid)
-}
-
 /// Validates `msg` (an entity or an action invocation; anything else has nothing to
 /// validate) against `model`. Strict modes: the error findings are an
 /// [`ErrorKind::Invalid`] at the position of the first; the other findings go to `out`.
 /// Lenient mode: every finding goes to `out`.
 ///
-/// An entity that cannot be built (an identifier `occi-model` refuses, which only lenient
-/// mode lets through, with its warning) is not validated.
+/// The entity is validated as the message holds it ([`MessageView`]), without building an
+/// [`occi_model::Entity`]; an invocation that cannot be built (an identifier `occi-model`
+/// refuses, which only lenient mode lets through, with its warning) is not validated.
 pub(crate) fn validate_message(
     model: &Model,
     mode: Mode,
@@ -58,11 +55,10 @@ pub(crate) fn validate_message(
 ) -> Result<(), Error> {
     let options = ValidationOptions::default().with_unknown_categories(unknown);
     let (report, links) = match msg.composition() {
-        Composition::Resource | Composition::Link => {
-            let Ok((entity, links)) = msg.entity_for_validation(placeholder()) else {
-                return Ok(());
-            };
-            (model.validate(&entity, Operation::Any, &options), links)
+        c @ (Composition::Resource | Composition::Link) => {
+            let view = MessageView::new(msg, c == Composition::Link);
+            let report = model.validate_view(&view, Operation::Any, &options);
+            (report, view.links.iter().map(|l| l.index).collect())
         }
         Composition::ActionInvocation => {
             let Ok(invocation) = msg.to_action_invocation() else {
@@ -85,6 +81,175 @@ pub(crate) fn validate_message(
     match errors.first() {
         Some(first) => Err(at(ErrorKind::Invalid(errors.clone()), first.position)),
         None => Ok(()),
+    }
+}
+
+const ID: &str = "occi.core.id";
+const TITLE: &str = "occi.core.title";
+const SUMMARY: &str = "occi.core.summary";
+const SOURCE: &str = "occi.core.source";
+const TARGET: &str = "occi.core.target";
+const TARGET_KIND: &str = "occi.core.target.kind";
+
+/// The core attributes of a resource and of a link (GFD.221 §4.5), which a message carries
+/// among its attributes and an entity as fields.
+fn core_names(link: bool) -> &'static [&'static str] {
+    if link {
+        &[ID, TITLE, SOURCE, TARGET, TARGET_KIND]
+    } else {
+        &[ID, TITLE, SUMMARY]
+    }
+}
+
+fn value<'a>(attributes: &'a [(String, AttributeValue)], name: &str) -> Option<&'a AttributeValue> {
+    attributes.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+}
+
+/// A message that is a resource or a link, as the model's validation reads it.
+struct MessageView<'a> {
+    msg: &'a Message,
+    link: bool,
+    /// The kind's type identifier, then the mixins'.
+    categories: Vec<String>,
+    /// The inline links validation looks at: not action links, and with a category.
+    links: Vec<InlineView<'a>>,
+}
+
+impl<'a> MessageView<'a> {
+    fn new(msg: &'a Message, link: bool) -> Self {
+        let kind = msg.kind().map(crate::CategoryRendering::type_id);
+        let mixins = msg
+            .categories
+            .iter()
+            .filter(|c| c.class == Some(occi_model::CategoryClass::Mixin))
+            .map(crate::CategoryRendering::type_id);
+        let owner = value(&msg.attributes, ID).and_then(AttributeValue::as_str);
+        let links = if link {
+            Vec::new()
+        } else {
+            msg.links
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| !l.is_action() && !l.categories.is_empty())
+                .map(|(index, l)| InlineView { l, index, owner })
+                .collect()
+        };
+        Self {
+            msg,
+            link,
+            categories: kind.into_iter().chain(mixins).collect(),
+            links,
+        }
+    }
+}
+
+impl EntityView for MessageView<'_> {
+    fn id(&self) -> Option<&str> {
+        value(&self.msg.attributes, ID).and_then(AttributeValue::as_str)
+    }
+
+    fn kind(&self) -> &str {
+        self.categories.first().map_or("", String::as_str)
+    }
+
+    fn mixins(&self) -> impl Iterator<Item = &str> {
+        self.categories.iter().skip(1).map(String::as_str)
+    }
+
+    fn attributes(&self) -> impl Iterator<Item = (&str, &AttributeValue)> {
+        let core = core_names(self.link);
+        self.msg
+            .attributes
+            .iter()
+            .filter(move |(n, _)| !core.contains(&n.as_str()))
+            .map(|(n, v)| (n.as_str(), v))
+    }
+
+    fn core(&self, name: &str) -> Option<Option<Cow<'_, AttributeValue>>> {
+        core_names(self.link)
+            .contains(&name)
+            .then(|| value(&self.msg.attributes, name).map(Cow::Borrowed))
+    }
+
+    fn is_link(&self) -> bool {
+        self.link
+    }
+
+    fn target_kind(&self) -> Option<&str> {
+        if !self.link {
+            return None;
+        }
+        value(&self.msg.attributes, TARGET_KIND).and_then(AttributeValue::as_str)
+    }
+
+    fn links(&self) -> impl Iterator<Item = impl EntityView + '_> {
+        self.links.iter()
+    }
+}
+
+/// An inline link of a resource message (GFD.229 §4.4): its categories are type
+/// identifiers, its target the `<…>`, its source the resource, its id the `self` location
+/// where it has no `occi.core.id` (as `Message::to_entity` has it).
+struct InlineView<'a> {
+    l: &'a LinkRendering,
+    /// Where it is in `Message::links`.
+    index: usize,
+    /// The resource's `occi.core.id`.
+    owner: Option<&'a str>,
+}
+
+fn owned(s: &str) -> Cow<'static, AttributeValue> {
+    Cow::Owned(AttributeValue::String(s.to_owned()))
+}
+
+impl EntityView for &InlineView<'_> {
+    fn id(&self) -> Option<&str> {
+        value(&self.l.attributes, ID)
+            .and_then(AttributeValue::as_str)
+            .or(self.l.self_location.as_deref())
+    }
+
+    fn kind(&self) -> &str {
+        self.l.categories.first().map_or("", String::as_str)
+    }
+
+    fn mixins(&self) -> impl Iterator<Item = &str> {
+        self.l.categories.iter().skip(1).map(String::as_str)
+    }
+
+    fn attributes(&self) -> impl Iterator<Item = (&str, &AttributeValue)> {
+        let core = core_names(true);
+        self.l
+            .attributes
+            .iter()
+            .filter(move |(n, _)| !core.contains(&n.as_str()))
+            .map(|(n, v)| (n.as_str(), v))
+    }
+
+    fn core(&self, name: &str) -> Option<Option<Cow<'_, AttributeValue>>> {
+        let given = value(&self.l.attributes, name).map(Cow::Borrowed);
+        Some(match name {
+            ID => given.or_else(|| self.l.self_location.as_deref().map(owned)),
+            TITLE => given,
+            SOURCE => given.or_else(|| self.owner.map(owned)),
+            TARGET => given.or_else(|| Some(owned(&self.l.target))),
+            TARGET_KIND => given.or_else(|| self.l.rel.first().map(|k| owned(k))),
+            _ => return None,
+        })
+    }
+
+    fn is_link(&self) -> bool {
+        true
+    }
+
+    fn target_kind(&self) -> Option<&str> {
+        value(&self.l.attributes, TARGET_KIND)
+            .and_then(AttributeValue::as_str)
+            .or(self.l.rel.first().map(String::as_str))
+    }
+
+    fn links(&self) -> impl Iterator<Item = impl EntityView + '_> {
+        std::iter::empty::<&InlineView<'_>>()
     }
 }
 
@@ -289,6 +454,43 @@ mod tests {
             "{e}"
         );
         assert!(e.to_string().contains("(and 1 more)"), "{e}");
+    }
+
+    /// `with_validation(false)` keeps the typing and leaves validation to the caller.
+    #[test]
+    fn validation_can_be_left_out() {
+        let m = model();
+        let body = format!(
+            "Category: compute; scheme=\"{INFRA}\"; class=\"kind\"\nX-OCCI-Attribute: occi.compute.architecture=\"arm64\", occi.compute.cores=\"2\"\n"
+        );
+        let p = Parser::new(Mode::Strict12)
+            .with_model(&m)
+            .with_validation(false);
+        // Typing still refuses the quoted number in strict mode ...
+        assert!(matches!(
+            p.parse_plain(&body).unwrap_err().kind(),
+            ErrorKind::TypeMismatch { .. }
+        ));
+        // ... and converts it in lenient mode, with no finding for the architecture.
+        let l = Parser::new(Mode::Lenient)
+            .with_model(&m)
+            .with_validation(false);
+        let parsed = l.parse_plain(&body).unwrap();
+        assert!(parsed.findings.is_empty());
+        assert_eq!(
+            parsed.message.attribute("occi.compute.cores"),
+            Some(&2.into())
+        );
+        let json = format!(
+            "{{\"kind\": \"{INFRA}compute\", \"id\": \"1\", \"attributes\": {{\"occi.compute.architecture\": \"arm64\"}}}}"
+        );
+        assert!(
+            Parser::new(Mode::Strict12)
+                .with_model(&m)
+                .with_validation(false)
+                .parse_json(&json)
+                .is_ok()
+        );
     }
 
     /// The streaming JSON reader validates each member as `parse_json` does.

@@ -130,7 +130,7 @@ impl Parser<'_> {
             }
             let members = std::iter::once((&read.message, &read.positions))
                 .chain(read.entities.iter().map(|(m, p)| (m, p)));
-            for (m, p) in members {
+            for (m, p) in members.filter(|_| self.validate) {
                 validate_message(model, self.mode, self.unknown, m, p, &mut findings)
                     .map_err(|e| e.map_positions(resolve))?;
             }

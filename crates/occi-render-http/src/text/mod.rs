@@ -251,14 +251,16 @@ impl<'p, 'm> State<'p, 'm> {
                 &self.pos,
                 &mut self.warnings,
             )?;
-            validate_message(
-                model,
-                self.p.mode,
-                self.p.unknown,
-                &self.msg,
-                &self.pos,
-                &mut findings,
-            )?;
+            if self.p.validate {
+                validate_message(
+                    model,
+                    self.p.mode,
+                    self.p.unknown,
+                    &self.msg,
+                    &self.pos,
+                    &mut findings,
+                )?;
+            }
         }
         Ok(Parsed {
             message: self.msg,
