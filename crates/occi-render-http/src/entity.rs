@@ -9,12 +9,14 @@ use occi_model::{
     Link, Resource,
 };
 
-const ID: &str = "occi.core.id";
-const TITLE: &str = "occi.core.title";
-const SUMMARY: &str = "occi.core.summary";
-const SOURCE: &str = "occi.core.source";
-const TARGET: &str = "occi.core.target";
-const TARGET_KIND: &str = "occi.core.target.kind";
+// The core attributes (GFD.221 §4.5), which a message carries among its attributes and an
+// entity as fields.
+pub(crate) const ID: &str = "occi.core.id";
+pub(crate) const TITLE: &str = "occi.core.title";
+pub(crate) const SUMMARY: &str = "occi.core.summary";
+pub(crate) const SOURCE: &str = "occi.core.source";
+pub(crate) const TARGET: &str = "occi.core.target";
+pub(crate) const TARGET_KIND: &str = "occi.core.target.kind";
 
 fn composition(what: &'static str) -> Error {
     at(ErrorKind::Composition(what), Position::START)

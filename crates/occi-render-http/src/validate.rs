@@ -7,6 +7,7 @@
 //! not required or immutable attributes (which only the operation decides). Action
 //! invocations are validated on their own ([`occi_model::Model::validate_invocation`]).
 
+use crate::entity::{ID, SOURCE, SUMMARY, TARGET, TARGET_KIND, TITLE};
 use crate::error::at;
 use crate::message::LinkRendering;
 use crate::message::{Composition, Message};
@@ -78,18 +79,11 @@ pub(crate) fn validate_message(
             out.push(v);
         }
     }
-    match errors.first() {
-        Some(first) => Err(at(ErrorKind::Invalid(errors.clone()), first.position)),
+    match errors.first().map(|first| first.position) {
+        Some(position) => Err(at(ErrorKind::Invalid(errors), position)),
         None => Ok(()),
     }
 }
-
-const ID: &str = "occi.core.id";
-const TITLE: &str = "occi.core.title";
-const SUMMARY: &str = "occi.core.summary";
-const SOURCE: &str = "occi.core.source";
-const TARGET: &str = "occi.core.target";
-const TARGET_KIND: &str = "occi.core.target.kind";
 
 /// The core attributes of a resource and of a link (GFD.221 §4.5), which a message carries
 /// among its attributes and an entity as fields.

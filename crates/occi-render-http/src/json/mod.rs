@@ -57,11 +57,10 @@ use occi_model::fedcloud_core::Position;
 use occi_model::{CategoryClass, Model};
 use serde_json::Map;
 
-pub(crate) const CORE_ID: &str = "occi.core.id";
-pub(crate) const CORE_TITLE: &str = "occi.core.title";
-pub(crate) const CORE_SUMMARY: &str = "occi.core.summary";
-pub(crate) const CORE_SOURCE: &str = "occi.core.source";
-pub(crate) const CORE_TARGET: &str = "occi.core.target";
+pub(crate) use crate::entity::{
+    ID as CORE_ID, SOURCE as CORE_SOURCE, SUMMARY as CORE_SUMMARY, TARGET as CORE_TARGET,
+    TITLE as CORE_TITLE,
+};
 
 // ---- rendering -------------------------------------------------------------------------------
 

@@ -78,6 +78,8 @@ impl Parser<'_> {
                 continue;
             }
             fields = true;
+            // An indented line of the shape `Name: value` is taken as an indented header
+            // field (what producers mean), not as a continuation (which it is to HTTP).
             match field_name(line) {
                 Some(name) => {
                     previous_occi = is_occi_header(name);
