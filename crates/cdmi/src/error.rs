@@ -1,0 +1,91 @@
+//! The one error type of the crate: a kind and where it happened.
+
+use fedcloud_core::Position;
+use std::fmt;
+
+/// A parse or validation error: what went wrong ([`ErrorKind`]) and where (byte offset, line
+/// and column of the input; the start of the input for errors that have no place). Errors in
+/// JSON bodies also name the member by its JSON pointer in the kind's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    position: Position,
+}
+
+impl Error {
+    /// An error of `kind` at `position`.
+    #[must_use]
+    pub const fn new(kind: ErrorKind, position: Position) -> Self {
+        Self { kind, position }
+    }
+
+    /// An error of `kind` at byte `offset` of `input` (line and column computed).
+    #[must_use]
+    pub fn at(kind: ErrorKind, input: &[u8], offset: usize) -> Self {
+        Self::new(kind, Position::at(input, offset))
+    }
+
+    /// What went wrong.
+    #[must_use]
+    pub const fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Where it happened.
+    #[must_use]
+    pub const fn position(&self) -> Position {
+        self.position
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {}", self.kind, self.position)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// What went wrong. Each kind names the clause of the CDMI specification it enforces
+/// (1.1.1 clause numbers; 2.0.0 has the same clauses under other numbers).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    // ---- object IDs (1.1.1 §5.11) --------------------------------------------------------
+    /// A character that is not a hexadecimal digit in the base16 text of an object ID
+    /// (RFC 4648 §8).
+    #[error("object ID: {0:?} is not a hexadecimal digit")]
+    ObjectIdNotHex(char),
+    /// An odd number of hexadecimal digits: an object ID is whole bytes.
+    #[error("object ID: an odd number of hexadecimal digits")]
+    ObjectIdOddLength,
+    /// An object ID shorter than 9 bytes (the 8-byte header and at least one opaque byte) or
+    /// longer than 40.
+    #[error("object ID: {0} bytes (an object ID has 9 to 40)")]
+    ObjectIdLength(usize),
+    /// A byte of the header that must be zero is not (bytes 0 and 4).
+    #[error("object ID: reserved byte {0} is not zero")]
+    ObjectIdReserved(usize),
+    /// Enterprise number 0, which 1.1.1 §5.11 reserves.
+    #[error("object ID: enterprise number 0 is reserved")]
+    ObjectIdEnterpriseZero,
+    /// An enterprise number that does not fit the 24 bits of the ID.
+    #[error("object ID: enterprise number {0} does not fit in 24 bits")]
+    ObjectIdEnterpriseRange(u32),
+    /// The length byte does not give the length of the whole ID.
+    #[error("object ID: the length byte says {stated}, the ID has {actual} bytes")]
+    ObjectIdLengthByte {
+        /// The length byte.
+        stated: u8,
+        /// The number of bytes.
+        actual: usize,
+    },
+    /// The CRC field does not hold the CRC-16 of the ID.
+    #[error("object ID: CRC {stored:04X}, expected {expected:04X}")]
+    ObjectIdCrc {
+        /// The CRC field.
+        stored: u16,
+        /// The CRC-16/ARC of the ID with the field zeroed.
+        expected: u16,
+    },
+}
