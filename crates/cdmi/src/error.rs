@@ -88,4 +88,35 @@ pub enum ErrorKind {
         /// The CRC-16/ARC of the ID with the field zeroed.
         expected: u16,
     },
+
+    // ---- versions and media types (1.1.1 §5.13, §12; RFC 6208) ---------------------------
+    /// A version that is not `major.minor[.micro]` (1.1.1 §5.13.2).
+    #[error("not a CDMI version (major.minor[.micro])")]
+    VersionSyntax,
+    /// None of the requested versions is supported: the server answers 400 (1.1.1 §5.13.2).
+    #[error("no supported CDMI version among {0:?}")]
+    NoCommonVersion(String),
+    /// A timestamp that is not `YYYY-MM-DDThh:mm:ss.ssssssZ` (1.1.1 §5.14); the text says
+    /// what was expected or which field is out of range.
+    #[error("time: {0}")]
+    Time(String),
+    /// An interval whose end is before its start.
+    #[error("interval ends before it starts")]
+    IntervalOrder,
+    /// A query string that is no field selection of the edition (1.1.1 §8.4.3, 2.0.0); the
+    /// text says what was expected.
+    #[error("query: expected {0}")]
+    QuerySyntax(&'static str),
+    /// More selectors than the limit.
+    #[error("query: more than {0} selectors")]
+    TooManySelectors(usize),
+    /// A range that is not `first-last` of decimal numbers (RFC 2616 §14.35.1).
+    #[error("range: expected first-last")]
+    RangeSyntax,
+    /// A range whose last item is before its first.
+    #[error("range: the last is before the first")]
+    RangeOrder,
+    /// A media type that is not one of CDMI's (RFC 6208).
+    #[error("not a CDMI media type: {0:?}")]
+    MediaType(String),
 }

@@ -2,8 +2,14 @@
 
 pub mod crc;
 mod error;
+pub mod media;
 pub mod objectid;
+pub mod query;
+pub mod time;
+pub mod version;
 
 pub use error::{Error, ErrorKind};
 pub use fedcloud_core;
+pub use media::ObjectType;
 pub use objectid::ObjectId;
+pub use version::Version;
