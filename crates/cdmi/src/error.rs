@@ -116,6 +116,41 @@ pub enum ErrorKind {
     /// A range whose last item is before its first.
     #[error("range: the last is before the first")]
     RangeOrder,
+    // ---- bodies (1.1.1 §8–§12) ------------------------------------------------------------
+    /// A body larger than the limit.
+    #[error("body of {actual} bytes exceeds the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The limit.
+        limit: usize,
+        /// The size.
+        actual: usize,
+    },
+    /// JSON nested deeper than the limit.
+    #[error("JSON nested deeper than {limit} levels")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// An object or array with more members or items than the limit.
+    #[error("more than {limit} members or items")]
+    TooManyItems {
+        /// The limit.
+        limit: usize,
+    },
+    /// Malformed JSON (RFC 8259); the text is the JSON reader's.
+    #[error("malformed JSON: {0}")]
+    Json(String),
+    /// A member of the wrong JSON type or with a value the specification does not allow; the
+    /// text names the member.
+    #[error("{0}")]
+    Field(String),
+    /// An `objectType` other than the media type of the exchange (1.1.1 §8.4.6).
+    #[error("objectType {0}")]
+    TypeMismatch(String),
+    /// More than one of copy, move, reference, deserialize, serialize, deserializevalue
+    /// (1.1.1 §8.2.7: 400).
+    #[error("{0}")]
+    Operations(String),
     /// A media type that is not one of CDMI's (RFC 6208).
     #[error("not a CDMI media type: {0:?}")]
     MediaType(String),

@@ -3,6 +3,7 @@
 pub mod crc;
 mod error;
 pub mod media;
+pub mod object;
 pub mod objectid;
 pub mod query;
 pub mod time;

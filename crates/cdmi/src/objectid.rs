@@ -311,7 +311,7 @@ pub const DEFAULT_INSPECT_LIMIT: usize = 512;
 
 /// Something wrong with an object ID, as [`inspect`] finds it. [`Problem::tolerated`] says
 /// which ones real servers emit and a lenient reader accepts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Problem {
     /// A character that is not a hexadecimal digit, at this character offset.
