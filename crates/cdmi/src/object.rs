@@ -1303,3 +1303,235 @@ impl<'de> Visitor<'de> for StringsSeed {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strict(json: &str, t: ObjectType) -> Result<Object, Error> {
+        Object::parse(json, t, Mode::Strict).map(|p| p.object)
+    }
+
+    #[test]
+    fn strict_refusals_and_lenient_deviations() {
+        // (body, type, error text fragment, lenient deviation)
+        let cases: &[(&str, ObjectType, &str, Option<&str>)] = &[
+            (
+                r#"{"objectID": "00006FFD0008A1B2E3B2B4F602032653"}"#,
+                ObjectType::DataObject,
+                "length byte",
+                Some("objectID"),
+            ),
+            (
+                r#"{"percentComplete": 50}"#,
+                ObjectType::DataObject,
+                "a number where CDMI carries a string",
+                Some("percentComplete"),
+            ),
+            (
+                r#"{"childrenrange": ""}"#,
+                ObjectType::Container,
+                "an empty range",
+                Some("childrenrange"),
+            ),
+            (
+                r#"{"objectName": "a", "objectName": "b"}"#,
+                ObjectType::DataObject,
+                "given twice",
+                Some("objectName"),
+            ),
+            (
+                r#"{"completionStatus": "Done"}"#,
+                ObjectType::DataObject,
+                "none of Processing",
+                Some("completionStatus"),
+            ),
+            (
+                r#"{"percentComplete": "101"}"#,
+                ObjectType::DataObject,
+                "not 0 to 100",
+                None,
+            ),
+            (
+                r#"{"objectType": "application/cdmi-container"}"#,
+                ObjectType::DataObject,
+                "objectType application/cdmi-container in a body of application/cdmi-object",
+                None,
+            ),
+            (
+                r#"{"copy": "/a", "move": "/b"}"#,
+                ObjectType::DataObject,
+                "copy and move in one body",
+                None,
+            ),
+            (
+                r#"{"serialize": "/a"}"#,
+                ObjectType::Queue,
+                "take no serialize",
+                None,
+            ),
+            (
+                r#"{"valuetransferencoding": "hex"}"#,
+                ObjectType::DataObject,
+                "none of utf-8, base64, json",
+                None,
+            ),
+            (
+                r#"{"value": 7}"#,
+                ObjectType::DataObject,
+                "value: a string",
+                None,
+            ),
+            (
+                r#"{"valuerange": "10-2"}"#,
+                ObjectType::DataObject,
+                "last is before the first",
+                None,
+            ),
+            (
+                r#"{"children": ["a", 2]}"#,
+                ObjectType::Container,
+                "invalid type",
+                None,
+            ),
+            (
+                r#"{"objectID": "00006FFD001001CDE3B2B4F602032653"}"#,
+                ObjectType::DataObject,
+                "CRC 01CD",
+                None,
+            ),
+        ];
+        for &(body, t, says, deviation) in cases {
+            let e = strict(body, t).unwrap_err();
+            assert!(e.to_string().contains(says), "{body}: {e}");
+            assert_eq!(e.position().line, 1, "{body}");
+            let lenient = Object::parse(body, t, Mode::Lenient);
+            match deviation {
+                Some(member) => {
+                    let p = lenient.unwrap_or_else(|e| panic!("{body}: {e}"));
+                    assert_eq!(p.deviations.len(), 1, "{body}");
+                    assert_eq!(p.deviations[0].member, member);
+                }
+                None => assert!(lenient.is_err(), "{body}"),
+            }
+        }
+        // The same member twice keeps the last.
+        let p = Object::parse(
+            r#"{"objectName": "a", "objectName": "b"}"#,
+            ObjectType::DataObject,
+            Mode::Lenient,
+        )
+        .unwrap();
+        assert_eq!(p.object.object_name.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn malformed_json_is_positioned() {
+        let e = strict(
+            "{\n  \"objectName\": \"a\"\n  \"parentURI\": \"/\"\n}",
+            ObjectType::DataObject,
+        )
+        .unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Json(_)));
+        assert_eq!((e.position().line, e.position().column), (3, 3));
+        // A line end inside a string: the position is the line end itself.
+        let e = strict("{\"value\": \"a\nb\"}", ObjectType::DataObject).unwrap_err();
+        assert_eq!(e.position().offset, 12);
+        assert!(strict("[]", ObjectType::DataObject).is_err());
+        assert!(strict("{} x", ObjectType::DataObject).is_err());
+    }
+
+    #[test]
+    fn limits_each_enforced() {
+        let body = r#"{"metadata": {"a": "1", "b": "2", "c": {"d": [1]}}}"#;
+        let ok = Limits::default();
+        assert!(Object::parse_with_limits(body, ObjectType::DataObject, Mode::Strict, &ok).is_ok());
+        let e = Object::parse_with_limits(
+            body,
+            ObjectType::DataObject,
+            Mode::Strict,
+            &ok.with_max_body_bytes(10),
+        )
+        .unwrap_err();
+        assert!(matches!(
+            e.kind(),
+            ErrorKind::BodyTooLarge { limit: 10, .. }
+        ));
+        let e = Object::parse_with_limits(
+            body,
+            ObjectType::DataObject,
+            Mode::Strict,
+            &ok.with_max_depth(3),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.position().column),
+            (&ErrorKind::TooDeep { limit: 3 }, 46)
+        );
+        let e = Object::parse_with_limits(
+            body,
+            ObjectType::DataObject,
+            Mode::Strict,
+            &ok.with_max_items(2),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::TooManyItems { limit: 2 });
+        let children = r#"{"children": ["a", "b", "c"]}"#;
+        let e = Object::parse_with_limits(
+            children,
+            ObjectType::Container,
+            Mode::Strict,
+            &ok.with_max_items(2),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::TooManyItems { limit: 2 });
+        // Brackets inside strings are no nesting.
+        let quoted = r#"{"value": "[[[[[[[["}"#;
+        assert!(
+            Object::parse_with_limits(
+                quoted,
+                ObjectType::DataObject,
+                Mode::Strict,
+                &ok.with_max_depth(1)
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn each_type_round_trips() {
+        let bodies = [
+            (
+                ObjectType::DataObject,
+                r#"{"objectType":"application/cdmi-object","mimetype":"application/json","valuetransferencoding":"json","value":{"a":[1,2]},"metadata":{"z":"1","a":"2"},"deserializevalue":"{}"}"#,
+            ),
+            (
+                ObjectType::Container,
+                r#"{"exports":{"OCCI/NFSv4":{"identifier":"x","permissions":["/compute/1"]}},"snapshots":["/s/1"],"childrenrange":"0-1","children":["a/","b?"],"x":null}"#,
+            ),
+            (
+                ObjectType::Capability,
+                r#"{"capabilities":{"cdmi_size":"true","cdmi_acl":"true"},"children":["container/"]}"#,
+            ),
+            (
+                ObjectType::Domain,
+                r#"{"metadata":{"cdmi_domain_enabled":"true"},"childrenrange":"0-0","children":["cdmi_domain_members/"]}"#,
+            ),
+            (
+                ObjectType::Queue,
+                r#"{"queueValues":"2-3","mimetype":["text/plain","application/json"],"valuerange":["0-4","0-1"],"valuetransferencoding":["utf-8","json"],"value":["hello",{"k":"v"}]}"#,
+            ),
+        ];
+        for (t, body) in bodies {
+            let o = strict(body, t).unwrap();
+            let json = o.to_json();
+            assert_eq!(strict(&json, t).unwrap(), o, "{json}");
+            let a: Json = serde_json::from_str(body).unwrap();
+            let b: Json = serde_json::from_str(&json).unwrap();
+            assert_eq!(a, b);
+        }
+        // Member order of metadata is kept.
+        let o = strict(r#"{"metadata":{"z":"1","a":"2"}}"#, ObjectType::DataObject).unwrap();
+        assert!(o.to_json().find("\"z\"") < o.to_json().find("\"a\""));
+    }
+}
