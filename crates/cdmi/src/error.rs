@@ -151,6 +151,16 @@ pub enum ErrorKind {
     /// (1.1.1 §8.2.7: 400).
     #[error("{0}")]
     Operations(String),
+    // ---- values (1.1.1 §8.2.7) -----------------------------------------------------------
+    /// A base64 value that is not RFC 4648 base64 (1.1.1 §8.2.7: 400).
+    #[error("base64: {0}")]
+    Base64(String),
+    /// A value whose form or bytes do not suit its transfer encoding.
+    #[error("value: {0}")]
+    ValueEncoding(String),
+    /// The reader or writer of a streamed value failed.
+    #[error("I/O: {0}")]
+    Io(String),
     /// A media type that is not one of CDMI's (RFC 6208).
     #[error("not a CDMI media type: {0:?}")]
     MediaType(String),

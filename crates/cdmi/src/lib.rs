@@ -7,6 +7,7 @@ pub mod object;
 pub mod objectid;
 pub mod query;
 pub mod time;
+pub mod value;
 pub mod version;
 
 pub use error::{Error, ErrorKind};
