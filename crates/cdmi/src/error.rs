@@ -151,6 +151,11 @@ pub enum ErrorKind {
     /// (1.1.1 §8.2.7: 400).
     #[error("{0}")]
     Operations(String),
+    /// A container export or name map the documents do not allow (1.1.1 clause 14); the text
+    /// names the export and what is wrong.
+    #[error("export: {0}")]
+    Export(String),
+
     // ---- values (1.1.1 §8.2.7) -----------------------------------------------------------
     /// A base64 value that is not RFC 4648 base64 (1.1.1 §8.2.7: 400).
     #[error("base64: {0}")]

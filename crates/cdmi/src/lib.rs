@@ -2,6 +2,7 @@
 
 pub mod crc;
 mod error;
+pub mod exports;
 pub mod media;
 pub mod object;
 pub mod objectid;
