@@ -1,0 +1,109 @@
+//! The properties the `cdmi_*` fuzz targets check, shared with `cargo test`, which replays
+//! the corpora (`tests/fuzz_corpus.rs`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use cdmi::object::{Encoding, Mode, Object};
+use cdmi::objectid::inspect;
+use cdmi::query::{Dialect, Selection};
+use cdmi::value::stream_value;
+use cdmi::{ObjectId, ObjectType};
+
+/// Object IDs: no panic; the strict parser accepts exactly what inspection finds valid, and
+/// what it accepts renders and parses back to the same ID (upper case).
+pub(crate) fn cdmi_objectid(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let strict = text.parse::<ObjectId>();
+    let i = inspect(text);
+    assert_eq!(strict.is_ok(), i.is_valid(), "{text:?}: {:?}", i.problems);
+    if let Ok(id) = strict {
+        assert_eq!(id.to_string(), text.to_ascii_uppercase());
+        assert_eq!(ObjectId::from_bytes(id.as_bytes()).unwrap(), id);
+        assert_eq!(i.id(), Some(id));
+    }
+}
+
+/// Bodies: the first byte picks the object type and the mode; no panic; what parses renders
+/// to JSON that parses, strictly, to the same object.
+pub(crate) fn cdmi_body(data: &[u8]) {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let t = ObjectType::ALL[usize::from(first) % ObjectType::ALL.len()];
+    let mode = if first & 0x80 != 0 {
+        Mode::Lenient
+    } else {
+        Mode::Strict
+    };
+    let Ok(parsed) = Object::parse(text, t, mode) else {
+        return;
+    };
+    let json = parsed.object.to_json();
+    let again = Object::parse(&json, t, mode)
+        .unwrap_or_else(|e| panic!("our rendering does not parse: {e}\n{json}"));
+    assert_eq!(again.object, parsed.object, "{json}");
+}
+
+/// Queries: no panic; what parses renders in either dialect and parses back the same.
+pub(crate) fn cdmi_query(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for (dialect, lenient) in [
+        (Dialect::V1, false),
+        (Dialect::V2, false),
+        (Dialect::V2, true),
+    ] {
+        let Ok(s) = Selection::parse(text, dialect, lenient) else {
+            continue;
+        };
+        for out in [Dialect::V1, Dialect::V2] {
+            let rendered = s.render(out);
+            let back = Selection::parse(&rendered, out, false)
+                .unwrap_or_else(|e| panic!("{rendered:?}: {e}"));
+            assert_eq!(back, s, "{rendered:?}");
+        }
+    }
+}
+
+/// Streamed values: the first byte picks the read size and the mode; no panic; when both the
+/// streaming reader and the whole-body parser accept a body whose value is a string, the
+/// bytes written are the value's.
+pub(crate) fn cdmi_value_stream(data: &[u8]) {
+    let Some((&first, body)) = data.split_first() else {
+        return;
+    };
+    let mode = if first & 0x80 != 0 {
+        Mode::Lenient
+    } else {
+        Mode::Strict
+    };
+    let size = usize::from(first & 0x3F) + 1;
+    let mut out = Vec::new();
+    let streamed = stream_value(
+        std::io::BufReader::with_capacity(size, body),
+        &mut out,
+        Encoding::Utf8,
+        mode,
+    );
+    let Ok(text) = std::str::from_utf8(body) else {
+        return;
+    };
+    let (Ok(s), Ok(whole)) = (streamed, Object::parse(text, ObjectType::DataObject, mode)) else {
+        return;
+    };
+    let cdmi::object::Body::DataObject(d) = &whole.object.body else {
+        return;
+    };
+    if let Some(v @ cdmi::object::Value::Text(_)) = &d.value {
+        let encoding = d.valuetransferencoding.unwrap_or(Encoding::Utf8);
+        if let Ok(bytes) = cdmi::value::decode(v, encoding) {
+            assert_eq!(out, bytes);
+            assert_eq!(s.bytes, bytes.len() as u64);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Replays every file of the `cdmi_objectid`, `cdmi_body`, `cdmi_query` and
+//! `cdmi_value_stream` fuzz corpora and crash artifacts through the fuzz targets' checks.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod fuzz_checks;
+
+use fedcloud_conformance::replay_fuzz_corpus;
+
+#[test]
+fn cdmi_objectid() {
+    assert!(replay_fuzz_corpus("cdmi_objectid", fuzz_checks::cdmi_objectid).unwrap() > 0);
+}
+
+#[test]
+fn cdmi_body() {
+    assert!(replay_fuzz_corpus("cdmi_body", fuzz_checks::cdmi_body).unwrap() > 0);
+}
+
+#[test]
+fn cdmi_query() {
+    assert!(replay_fuzz_corpus("cdmi_query", fuzz_checks::cdmi_query).unwrap() > 0);
+}
+
+#[test]
+fn cdmi_value_stream() {
+    assert!(replay_fuzz_corpus("cdmi_value_stream", fuzz_checks::cdmi_value_stream).unwrap() > 0);
+}
