@@ -33,7 +33,10 @@ pub(crate) fn cdmi_body(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    let t = ObjectType::ALL[usize::from(first) % ObjectType::ALL.len()];
+    let t = ObjectType::ALL
+        .get(usize::from(first) % ObjectType::ALL.len())
+        .copied()
+        .unwrap_or(ObjectType::DataObject);
     let mode = if first & 0x80 != 0 {
         Mode::Lenient
     } else {
