@@ -5,7 +5,7 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use base64::Engine as _;
-use cdmi::object::{Encoding, Mode, Object};
+use cdmi::object::{Encoding, Limits, Mode, Object};
 use cdmi::objectid::inspect;
 use cdmi::value::stream_value;
 use cdmi::{ObjectId, ObjectType};
@@ -55,7 +55,7 @@ fn bench(c: &mut Criterion) {
                 ObjectType::DataObject,
             ),
             (
-                "cdmi_core/cdmi_container_object/create-03.request.http",
+                "cdmi_core/cdmi_container_object/read-02.response.http",
                 ObjectType::Container,
             ),
             (
@@ -108,9 +108,15 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("whole_body_parse_and_decode/64 MiB", |b| {
         b.iter(|| {
-            let o = Object::parse(black_box(&body), ObjectType::DataObject, Mode::Strict)
-                .unwrap()
-                .object;
+            let limits = Limits::default().with_max_body_bytes(usize::MAX);
+            let o = Object::parse_with_limits(
+                black_box(&body),
+                ObjectType::DataObject,
+                Mode::Strict,
+                &limits,
+            )
+            .unwrap()
+            .object;
             let cdmi::object::Body::DataObject(d) = o.body else {
                 unreachable!()
             };

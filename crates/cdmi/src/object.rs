@@ -23,6 +23,7 @@ use crate::{Error, ErrorKind, ObjectId, ObjectType};
 use fedcloud_core::Position;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
+use std::borrow::Cow;
 use std::fmt;
 
 /// How strictly a body is read.
@@ -784,21 +785,24 @@ impl serde::Serialize for OrderedMembers<'_> {
 fn check_depth(json: &str, max: usize) -> Result<(), Error> {
     let b = json.as_bytes();
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, &c) in b.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == b'\\' {
-                escaped = true;
-            } else if c == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
         match c {
-            b'"' => in_string = true,
+            b'"' => {
+                // Skip the string: only a quote or an escape can end or hide its end.
+                i += 1;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', b.get(i..).unwrap_or_default()) {
+                        Some(j) if b.get(i + j) == Some(&b'\\') => i += j + 2,
+                        Some(j) => {
+                            i += j + 1;
+                            break;
+                        }
+                        None => return Ok(()),
+                    }
+                }
+                continue;
+            }
             b'{' | b'[' => {
                 depth += 1;
                 if depth > max {
@@ -808,6 +812,7 @@ fn check_depth(json: &str, max: usize) -> Result<(), Error> {
             b'}' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     Ok(())
 }
@@ -942,26 +947,34 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
     #[allow(clippy::too_many_lines)]
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Object, A::Error> {
         let mut o = Object::new(self.t);
-        let mut seen: Vec<String> = Vec::new();
+        // The standard members seen, by their index in `KNOWN` (no allocation per key).
+        let mut seen = 0u64;
         let mut count = 0usize;
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             count += 1;
             if count > self.max_items {
                 return Err(de::Error::custom(format!("{TOO_MANY}{}", self.max_items)));
             }
-            if seen.contains(&key) {
+            let again = match KNOWN.iter().position(|k| *k == key) {
+                Some(i) => {
+                    let bit = 1u64 << i;
+                    let was = seen & bit != 0;
+                    seen |= bit;
+                    was
+                }
+                None => o.extra.iter().any(|(k, _)| *k == key),
+            };
+            if again {
                 self.lenient::<A::Error>(
                     &key,
                     DeviationKind::DuplicateMember,
                     format!("member {key:?} given twice (RFC 8259 §4)"),
                 )?;
                 o.extra.retain(|(k, _)| *k != key);
-            } else {
-                seen.push(key.clone());
             }
             let t = self.t;
             let max = self.max_items;
-            match key.as_str() {
+            match &*key {
                 "objectType" => {
                     let v: String = map.next_value()?;
                     let declared = crate::media::parse_media_type(&v, self.mode == Mode::Lenient)
@@ -1056,7 +1069,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
                 _ => {
                     if !self.field(&mut o, &key, &mut map)? {
                         let v: Json = map.next_value()?;
-                        o.extra.push((key, v));
+                        o.extra.push((key.into_owned(), v));
                     }
                 }
             }
@@ -1203,6 +1216,66 @@ fn encoding<E: de::Error>(s: &str) -> Result<Encoding, E> {
             "valuetransferencoding: {s:?} is none of utf-8, base64, json"
         ))
     })
+}
+
+/// The member names the specification defines (for the duplicate check; fewer than 64).
+const KNOWN: [&str; 27] = [
+    "objectType",
+    "objectID",
+    "objectName",
+    "parentURI",
+    "parentID",
+    "domainURI",
+    "capabilitiesURI",
+    "completionStatus",
+    "percentComplete",
+    "metadata",
+    "copy",
+    "move",
+    "reference",
+    "deserialize",
+    "serialize",
+    "deserializevalue",
+    "mimetype",
+    "valuerange",
+    "valuetransferencoding",
+    "value",
+    "exports",
+    "snapshots",
+    "snapshot",
+    "childrenrange",
+    "children",
+    "capabilities",
+    "queueValues",
+];
+
+/// A member name, borrowed from the body where it holds no escape.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
 /// An ordered JSON object, bounded in members.

@@ -426,9 +426,9 @@ impl<R: BufRead> Scanner<'_, R> {
                     return Err(self.error(ErrorKind::Json("unterminated string".into())));
                 }
                 let room = CHUNK - chunk.len();
-                let end = memchr::memchr2(b'"', b'\\', buf)
-                    .unwrap_or(buf.len())
-                    .min(room);
+                // Look no further than the chunk's room: the whole buffer may be the body.
+                let window = buf.get(..room.min(buf.len())).unwrap_or_default();
+                let end = memchr::memchr2(b'"', b'\\', window).unwrap_or(window.len());
                 chunk.extend_from_slice(buf.get(..end).unwrap_or_default());
                 (end, buf.get(end).copied())
             };
