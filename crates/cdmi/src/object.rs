@@ -1571,6 +1571,18 @@ mod tests {
         );
     }
 
+    /// Regression (found by the `cdmi_body` fuzz target): a number of an unknown member that
+    /// does not fit an integer read back differently once rendered, since serde_json's default
+    /// float reading is not correctly rounded; with `float_roundtrip` it reads back exactly.
+    #[test]
+    fn numbers_of_unknown_members_read_back_exactly() {
+        let body = format!(r#"{{"x": {}, "y": 0.1, "z": 1e-300}}"#, "3".repeat(105));
+        let o = strict(&body, ObjectType::DataObject).unwrap();
+        let again = strict(&o.to_json(), ObjectType::DataObject).unwrap();
+        assert_eq!(again, o);
+        assert_eq!(again.to_json(), o.to_json());
+    }
+
     #[test]
     fn each_type_round_trips() {
         let bodies = [
