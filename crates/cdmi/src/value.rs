@@ -384,6 +384,7 @@ impl<R: BufRead> Scanner<'_, R> {
                 }
             }
             Some(_) => {
+                let start = out.len();
                 while let Some(c) = self.peek()? {
                     if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | b':') {
                         break;
@@ -399,6 +400,10 @@ impl<R: BufRead> Scanner<'_, R> {
                             actual: out.len(),
                         }));
                     }
+                }
+                // A closing bracket of the wrong kind, or nothing a value starts with.
+                if out.len() == start {
+                    return Err(self.error(ErrorKind::Json("expected a value".into())));
                 }
                 Ok(())
             }
@@ -659,6 +664,11 @@ mod tests {
             ),
             (r#"{"value": "\ud800x"}"#, "surrogate"),
             (r#"{"percentComplete": 7, "value": "x"}"#, "percentComplete"),
+            // Regression (a cdmi_value_stream timeout): a bracket of the wrong kind looped.
+            (
+                r#"{"metadata":{"a":[1,2:"x"}, "value": "x"}"#,
+                "expected a value",
+            ),
         ] {
             let e = stream_value(
                 body.as_bytes(),
