@@ -143,7 +143,8 @@ pub const MAX_OTHER_MEMBERS: usize = 1 << 20;
 /// ```
 ///
 /// # Errors
-/// As [`Object::parse`] for the other members; `Json` for a body that is no JSON object,
+/// As [`Object::parse`] for the other members; `Json` for a body that is no JSON object or
+/// that gives `value` twice (in either mode: the first one is written when the second comes),
 /// `Base64` for a value that is not base64, `ValueEncoding` for a `json` value (an object,
 /// which this reader does not stream), `BodyTooLarge` for other members over the bound, `Io`
 /// for a failing reader or writer; positions are byte offsets of the body.
@@ -167,6 +168,7 @@ pub fn stream_value<R: BufRead, W: Write>(
         return Err(r.error(ErrorKind::Json("expected a JSON object".into())));
     }
     let mut first = true;
+    let mut seen_value = false;
     loop {
         r.skip_ws()?;
         match r.peek()? {
@@ -192,6 +194,13 @@ pub fn stream_value<R: BufRead, W: Write>(
         }
         r.skip_ws()?;
         if key == "value" && r.peek()? == Some(b'"') {
+            if seen_value {
+                // The bytes of the first one are written: neither can be taken back.
+                return Err(r.error(ErrorKind::Json(
+                    "member \"value\" given twice in a streamed body".into(),
+                )));
+            }
+            seen_value = true;
             others.truncate(key_start);
             written = match encoding {
                 Encoding::Base64 => r.stream_base64(&mut out, mode)?,
@@ -664,6 +673,8 @@ mod tests {
             ),
             (r#"{"value": "\ud800x"}"#, "surrogate"),
             (r#"{"percentComplete": 7, "value": "x"}"#, "percentComplete"),
+            // Regression (cdmi_value_stream): two values were both written, in lenient mode too.
+            (r#"{"value": "a", "value": "b"}"#, "given twice"),
             // Regression (a cdmi_value_stream timeout): a bracket of the wrong kind looped.
             (
                 r#"{"metadata":{"a":[1,2:"x"}, "value": "x"}"#,
