@@ -417,7 +417,7 @@ pub fn category_rendering(category: Category<'_>) -> CategoryRendering {
 /// carries: JSON gives types, defaults and
 /// patterns (a JSON Schema `{"pattern": …}` object or a string); text gives none (GFD.229
 /// §4.3), so an `occi.` attribute takes the definition of OCCI Infrastructure `version`,
-/// and any other attribute is typed [`AttributeType::Any`](occi_model::AttributeType::Any).
+/// and any other attribute is typed [`AttributeType::Any`].
 ///
 /// ```
 /// use occi_render_http::occi_model::OcciVersion;
