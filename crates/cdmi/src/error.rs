@@ -166,6 +166,15 @@ pub enum ErrorKind {
     /// The reader or writer of a streamed value failed.
     #[error("I/O: {0}")]
     Io(String),
+    /// An ACL or ACE that the access-control clause does not allow (1.1.1 §16.1); the ACE by
+    /// its index in `cdmi_acl`, the place in a member's text by the problem's offset.
+    #[error("cdmi_acl{}: {problem}", ace.map(|i| format!("[{i}]")).unwrap_or_default())]
+    Acl {
+        /// The index of the ACE, if the problem is in one.
+        ace: Option<usize>,
+        /// What is wrong.
+        problem: crate::acl::AclProblem,
+    },
     /// A media type that is not one of CDMI's (RFC 6208).
     #[error("not a CDMI media type: {0:?}")]
     MediaType(String),

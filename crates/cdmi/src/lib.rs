@@ -1,9 +1,11 @@
 #![doc = include_str!("../README.md")]
 
+pub mod acl;
 pub mod crc;
 mod error;
 pub mod exports;
 pub mod media;
+pub mod metadata;
 pub mod object;
 pub mod objectid;
 pub mod query;
