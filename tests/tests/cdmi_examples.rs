@@ -10,6 +10,10 @@
 //! * an `elided` body (`...` placeholders) is refused.
 //!
 //! Expected failures, each with its reason, are in `tests/expected/cdmi-examples.txt`.
+//!
+//! The second suite, `cdmi-registry`, checks the `metadata` and `capabilities` of every body
+//! that parses against the `cdmi_*` registry (names, value types, `cdmi_acl` as an ACL); its
+//! expected failures are in `tests/expected/cdmi-registry.txt`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -19,7 +23,8 @@
 
 use cdmi::ErrorKind;
 use cdmi::media::parse_media_type;
-use cdmi::object::{Mode, Object};
+use cdmi::metadata::{check_capabilities, check_metadata};
+use cdmi::object::{Body, Mode, Object};
 use fedcloud_conformance::{Outcome, corpus_area, ratchet};
 use serde_json::Value;
 use std::path::Path;
@@ -98,12 +103,40 @@ fn check(file: &Path, verdict: &str) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn specification_examples() {
-    let Some(root) = corpus_area("cdmi").unwrap() else {
-        return;
-    };
-    let mut outcomes = Vec::new();
+/// The registry findings for one body that parses (strictly, else leniently); `None` for a
+/// body that does not parse at all.
+fn registry_findings(file: &Path) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let (headers, body) = split(&text);
+    let (t, _) = parse_media_type(content_type(&headers)?, true).ok()?;
+    let o = Object::parse(body.trim_end(), t, Mode::Strict)
+        .or_else(|_| Object::parse(body.trim_end(), t, Mode::Lenient))
+        .ok()?
+        .object;
+    let mut findings: Vec<String> = Vec::new();
+    if let Some(m) = &o.metadata {
+        findings.extend(
+            check_metadata(m, Mode::Strict)
+                .into_iter()
+                .map(|f| format!("metadata {}: {}", f.name, f.problem)),
+        );
+    }
+    if let Body::Capability(c) = &o.body
+        && let Some(caps) = &c.capabilities
+    {
+        findings.extend(
+            check_capabilities(caps, Mode::Strict)
+                .into_iter()
+                .map(|f| format!("capability {}: {}", f.name, f.problem)),
+        );
+    }
+    Some(findings)
+}
+
+/// Every body of the corpus with a JSON verdict other than `non-json-body`: (id, file,
+/// verdict).
+fn bodies(root: &Path) -> Vec<(String, std::path::PathBuf, String)> {
+    let mut out = Vec::new();
     for (edition, key) in [
         ("snia-cdmi-2.0.0", "blocks"),
         ("snia-cdmi-1.1.1", "exchanges"),
@@ -121,13 +154,51 @@ fn specification_examples() {
                     continue;
                 }
                 let file = block[side]["file"].as_str().unwrap();
-                let id = format!("{edition}/{file}");
-                outcomes.push(match check(&dir.join(file), verdict) {
-                    Ok(()) => Outcome::pass(id),
-                    Err(why) => Outcome::fail(id, why.replace('\n', " ")),
-                });
+                out.push((
+                    format!("{edition}/{file}"),
+                    dir.join(file),
+                    verdict.to_owned(),
+                ));
             }
         }
+    }
+    out
+}
+
+#[test]
+fn metadata_and_capabilities_of_the_examples() {
+    let Some(root) = corpus_area("cdmi").unwrap() else {
+        return;
+    };
+    let mut outcomes = Vec::new();
+    for (id, file, _) in bodies(&root) {
+        let Some(findings) = registry_findings(&file) else {
+            continue;
+        };
+        outcomes.push(if findings.is_empty() {
+            Outcome::pass(id)
+        } else {
+            Outcome::fail(id, findings.join("; "))
+        });
+    }
+    for o in &outcomes {
+        println!("{o:?}");
+    }
+    assert!(outcomes.len() > 100, "{} bodies", outcomes.len());
+    ratchet("cdmi-registry", &outcomes).unwrap();
+}
+
+#[test]
+fn specification_examples() {
+    let Some(root) = corpus_area("cdmi").unwrap() else {
+        return;
+    };
+    let mut outcomes = Vec::new();
+    for (id, file, verdict) in bodies(&root) {
+        outcomes.push(match check(&file, &verdict) {
+            Ok(()) => Outcome::pass(id),
+            Err(why) => Outcome::fail(id, why.replace('\n', " ")),
+        });
     }
     for o in &outcomes {
         println!("{o:?}");

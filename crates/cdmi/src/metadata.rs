@@ -170,8 +170,8 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Problem {
-    /// A `cdmi_` name the registry does not have for this member (`metadata`: no data-system
-    /// or storage-system entry; `capabilities`: no capability entry). User metadata must not
+    /// A `cdmi_` name the registry does not have for this member (`metadata`: only a
+    /// capability or nothing; `capabilities`: no capability entry). User metadata must not
     /// start with `cdmi_`.
     UnknownReservedName,
     /// A value of another JSON type than the registry's.
@@ -214,7 +214,9 @@ impl Problem {
 }
 
 /// Checks the members of a `metadata` object: user names (not `cdmi_`) pass; a `cdmi_` name
-/// must be data-system or storage-system metadata of the registry, with a value of its type.
+/// must be data-system or storage-system metadata of the registry, or one of its other
+/// reserved names (query and notification queues carry `cdmi_queue_type`,
+/// `cdmi_scope_specification`, … in their metadata), with a value of its type.
 /// In lenient mode the [`Problem::tolerated`] deviations are not reported.
 #[must_use]
 pub fn check_metadata(metadata: &Members, mode: Mode) -> Vec<Finding> {
@@ -225,7 +227,7 @@ pub fn check_metadata(metadata: &Members, mode: Mode) -> Vec<Finding> {
         }
         let entry = entries(name)
             .iter()
-            .find(|e| matches!(e.kind, Kind::DataSystem | Kind::StorageSystem));
+            .find(|e| e.kind != Kind::Capability);
         let problem = match entry {
             None => Some(Problem::UnknownReservedName),
             Some(e) => check_value(e.value, v),
