@@ -128,5 +128,54 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// ACLs: reading the default root ACL in symbolic form and a four-ACE ACL in hexadecimal,
+/// writing masks canonically, and evaluating a request; the registry: looking a name up.
+fn acl(c: &mut Criterion) {
+    use cdmi::acl::{Acl, Evaluator, Form, Kind, Mask, Requester, Target};
+    let mut g = c.benchmark_group("cdmi_acl");
+    let symbolic = Acl::default_root().to_json(Form::Symbolic, Kind::Container);
+    let hex = serde_json::json!([
+        {"acetype": "0x01", "identifier": "mallory", "aceflags": "0x00", "acemask": "0x00000002"},
+        {"acetype": "0x00", "identifier": "OWNER@", "aceflags": "0x03", "acemask": "0x001F07FF"},
+        {"acetype": "0x00", "identifier": "staff", "aceflags": "0x40", "acemask": "0x00020089"},
+        {"acetype": "0x00", "identifier": "AUTHENTICATED@", "aceflags": "0x00", "acemask": "0x00000009"},
+    ]);
+    g.bench_function("read/default root, symbolic", |b| {
+        b.iter(|| Acl::from_json(black_box(&symbolic), Mode::Strict).unwrap());
+    });
+    g.bench_function("read/4 ACEs, hex", |b| {
+        b.iter(|| Acl::from_json(black_box(&hex), Mode::Strict).unwrap());
+    });
+    g.bench_function("mask_to_symbolic/0x000E006F", |b| {
+        b.iter(|| black_box(Mask(0x000E_006F)).to_symbolic(Kind::Object));
+    });
+    let parsed = Acl::from_json(&hex, Mode::Strict).unwrap();
+    let groups = ["staff", "ops"];
+    let who = Requester {
+        name: "sam",
+        groups: &groups,
+        authenticated: true,
+        ..Requester::default()
+    };
+    let on = Target {
+        owner: Some("olga"),
+        ..Target::default()
+    };
+    g.bench_function("evaluate/4 ACEs, allowed by the last two", |b| {
+        b.iter(|| {
+            Evaluator::default().evaluate(
+                Some(black_box(&parsed)),
+                &who,
+                &on,
+                Mask::READ_OBJECT | Mask::READ_METADATA | Mask::READ_ACL,
+            )
+        });
+    });
+    g.bench_function("registry/entries(cdmi_size)", |b| {
+        b.iter(|| cdmi::metadata::entries(black_box("cdmi_size")).len());
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, acl);
 criterion_main!(benches);

@@ -175,6 +175,9 @@ pub enum ErrorKind {
         /// What is wrong.
         problem: crate::acl::AclProblem,
     },
+    /// A request head that a CDMI server refuses; the problem names its status.
+    #[error("{0}")]
+    Http(crate::http::HttpProblem),
     /// A media type that is not one of CDMI's (RFC 6208).
     #[error("not a CDMI media type: {0:?}")]
     MediaType(String),

@@ -4,6 +4,7 @@ pub mod acl;
 pub mod crc;
 mod error;
 pub mod exports;
+pub mod http;
 pub mod media;
 pub mod metadata;
 pub mod object;

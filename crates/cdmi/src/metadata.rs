@@ -225,9 +225,7 @@ pub fn check_metadata(metadata: &Members, mode: Mode) -> Vec<Finding> {
         if !is_reserved(name) {
             continue;
         }
-        let entry = entries(name)
-            .iter()
-            .find(|e| e.kind != Kind::Capability);
+        let entry = entries(name).iter().find(|e| e.kind != Kind::Capability);
         let problem = match entry {
             None => Some(Problem::UnknownReservedName),
             Some(e) => check_value(e.value, v),

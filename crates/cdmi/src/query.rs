@@ -304,7 +304,7 @@ fn compact(r: Range) -> String {
 }
 
 /// Percent-decodes `s`; the error is the offset of a bad escape or of invalid UTF-8.
-fn decode(s: &str) -> Result<String, usize> {
+pub(crate) fn decode(s: &str) -> Result<String, usize> {
     if !s.contains('%') {
         return Ok(s.to_owned());
     }
@@ -315,6 +315,7 @@ fn decode(s: &str) -> Result<String, usize> {
         if c == b'%' {
             let hex = b
                 .get(i + 1..i + 3)
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok());
             let Some(v) = hex else { return Err(i) };
@@ -394,6 +395,8 @@ mod tests {
             ("objectName:x", Dialect::V1, false, 11),
             ("metadata:%4", Dialect::V1, false, 10),
             ("metadata:%FF", Dialect::V1, false, 10),
+            // A sign is no hexadecimal digit (from_str_radix would take "+1").
+            ("metadata:%+1", Dialect::V1, false, 10),
             ("value&&x", Dialect::V2, true, 7),
         ] {
             let e = Selection::parse(q, d, lenient).unwrap_err();

@@ -1,4 +1,4 @@
-//! Replays every file of the `cdmi_objectid`, `cdmi_body`, `cdmi_query` and
+//! Replays every file of the `cdmi_objectid`, `cdmi_body`, `cdmi_query`, `cdmi_acl` and
 //! `cdmi_value_stream` fuzz corpora and crash artifacts through the fuzz targets' checks.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -19,6 +19,11 @@ fn cdmi_body() {
 #[test]
 fn cdmi_query() {
     assert!(replay_fuzz_corpus("cdmi_query", fuzz_checks::cdmi_query).unwrap() > 0);
+}
+
+#[test]
+fn cdmi_acl() {
+    assert!(replay_fuzz_corpus("cdmi_acl", fuzz_checks::cdmi_acl).unwrap() > 0);
 }
 
 #[test]
