@@ -175,6 +175,10 @@ pub enum ErrorKind {
         /// What is wrong.
         problem: crate::acl::AclProblem,
     },
+    /// A capability the builder refuses (unknown node, a name the registry does not have for
+    /// the node, a value of the wrong type); the text says which.
+    #[error("capabilities: {0}")]
+    Capability(String),
     /// A request head that a CDMI server refuses; the problem names its status.
     #[error("{0}")]
     Http(crate::http::HttpProblem),

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod acl;
+pub mod capabilities;
 pub mod crc;
 mod error;
 pub mod exports;
