@@ -1,5 +1,5 @@
-//! Replays every file of the `cdmi_objectid`, `cdmi_body`, `cdmi_query`, `cdmi_acl` and
-//! `cdmi_value_stream` fuzz corpora and crash artifacts through the fuzz targets' checks.
+//! Replays every file of the `cdmi_objectid`, `cdmi_body`, `cdmi_query`, `cdmi_acl`,
+//! `cdmi_http_head` and `cdmi_value_stream` fuzz corpora and crash artifacts through the fuzz targets' checks.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod fuzz_checks;
@@ -24,6 +24,11 @@ fn cdmi_query() {
 #[test]
 fn cdmi_acl() {
     assert!(replay_fuzz_corpus("cdmi_acl", fuzz_checks::cdmi_acl).unwrap() > 0);
+}
+
+#[test]
+fn cdmi_http_head() {
+    assert!(replay_fuzz_corpus("cdmi_http_head", fuzz_checks::cdmi_http_head).unwrap() > 0);
 }
 
 #[test]
