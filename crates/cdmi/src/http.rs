@@ -806,6 +806,11 @@ fn cdmi_headers(h: &mut HeaderMap, t: ObjectType, version: Option<Version>) {
         header::CONTENT_TYPE,
         HeaderValue::from_static(t.media_type()),
     );
+    version_header(h, version);
+}
+
+/// Sets the version header for a 1.x version (2.x answers carry none).
+fn version_header(h: &mut HeaderMap, version: Option<Version>) {
     if let Some(v) = version.filter(|v| !v.is_v2())
         && let Ok(value) = HeaderValue::from_str(&v.to_string())
     {
@@ -849,11 +854,7 @@ pub fn redirect_response(location: &str, version: Option<Version>) -> Response<V
     if let Ok(v) = HeaderValue::from_str(location) {
         r.headers_mut().insert(header::LOCATION, v);
     }
-    if let Some(v) = version.filter(|v| !v.is_v2())
-        && let Ok(value) = HeaderValue::from_str(&v.to_string())
-    {
-        r.headers_mut().insert(VERSION_HEADER, value);
-    }
+    version_header(r.headers_mut(), version);
     r
 }
 
@@ -863,11 +864,7 @@ pub fn redirect_response(location: &str, version: Option<Version>) -> Response<V
 pub fn empty_response(status: StatusCode, version: Option<Version>) -> Response<Vec<u8>> {
     let mut r = Response::new(Vec::new());
     *r.status_mut() = status;
-    if let Some(v) = version.filter(|v| !v.is_v2())
-        && let Ok(value) = HeaderValue::from_str(&v.to_string())
-    {
-        r.headers_mut().insert(VERSION_HEADER, value);
-    }
+    version_header(r.headers_mut(), version);
     r
 }
 
