@@ -2,6 +2,8 @@
 
 pub mod acl;
 pub mod capabilities;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod crc;
 mod error;
 pub mod exports;
@@ -11,6 +13,8 @@ pub mod metadata;
 pub mod object;
 pub mod objectid;
 pub mod query;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod time;
 pub mod value;
 pub mod version;

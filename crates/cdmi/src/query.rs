@@ -33,7 +33,7 @@ impl Dialect {
         }
     }
 
-    const fn assign(self) -> char {
+    pub(crate) const fn assign(self) -> char {
         match self {
             Self::V1 => ':',
             Self::V2 => '=',
