@@ -77,6 +77,45 @@ pub trait Storage: Send + Sync + 'static {
     fn list(&self, prefix: &str) -> impl Future<Output = Result<Vec<String>, StorageError>> + Send;
 }
 
+/// One store shared by several servers (a 1.x and a 2.x root on the same objects, say).
+impl<T: Storage> Storage for std::sync::Arc<T> {
+    fn get(&self, key: &str) -> impl Future<Output = Result<Option<Vec<u8>>, StorageError>> + Send {
+        T::get(self, key)
+    }
+
+    fn get_range(
+        &self,
+        key: &str,
+        range: Range<u64>,
+    ) -> impl Future<Output = Result<Option<Vec<u8>>, StorageError>> + Send {
+        T::get_range(self, key, range)
+    }
+
+    fn put(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send {
+        T::put(self, key, value)
+    }
+
+    fn create(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send {
+        T::create(self, key, value)
+    }
+
+    fn delete(&self, key: &str) -> impl Future<Output = Result<(), StorageError>> + Send {
+        T::delete(self, key)
+    }
+
+    fn list(&self, prefix: &str) -> impl Future<Output = Result<Vec<String>, StorageError>> + Send {
+        T::list(self, prefix)
+    }
+}
+
 /// A [`Storage`] in memory (tests, caches, a server whose objects need not outlive it).
 #[derive(Debug, Default)]
 pub struct MemoryStorage {
