@@ -177,5 +177,110 @@ fn acl(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, acl);
+/// Runs a future of the in-memory server, which never waits.
+fn ready<F: std::future::Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+/// The server core on the in-memory store: whole requests in, answers out (no HTTP I/O).
+fn server(c: &mut Criterion) {
+    use cdmi::http::Endpoint;
+    use cdmi::server::{Config, MemoryStorage, Principal, Server};
+    let mut config = Config::new(Endpoint::v2(cdmi::Version::V2_0_0), 53_063);
+    config.root_owner = "alice".into();
+    let server = Server::new(MemoryStorage::new(), config).unwrap();
+    let alice = Principal::user("alice");
+    let put = |path: &str, t: &str, body: &str| {
+        http::Request::put(format!("/cdmi/2.0.0/{path}"))
+            .header("Content-Type", t)
+            .body(body.as_bytes().to_vec())
+            .unwrap()
+    };
+    let get = |path: &str, accept: &str| {
+        http::Request::get(format!("/cdmi/2.0.0/{path}"))
+            .header("Accept", accept)
+            .body(Vec::new())
+            .unwrap()
+    };
+    let r = ready(server.handle(&alice, put("c/", "application/cdmi-container", "{}")));
+    assert_eq!(r.status(), 201);
+    let value = "x".repeat(1024);
+    let body =
+        format!(r#"{{"mimetype":"text/plain","metadata":{{"colour":"blue"}},"value":"{value}"}}"#);
+    let r = ready(server.handle(&alice, put("c/obj.txt", "application/cdmi-object", &body)));
+    assert_eq!(r.status(), 201);
+    for i in 0..100 {
+        ready(server.handle(
+            &alice,
+            put(&format!("c/n{i:03}"), "application/cdmi-object", "{}"),
+        ));
+    }
+    // A 2 KB data object answer: 20 metadata items, an ACL, a 1 KiB value.
+    let r = ready(server.handle(&alice, get("c/obj.txt", "application/cdmi-object")));
+    let mut two_kb: serde_json::Value = serde_json::from_slice(r.body()).unwrap();
+    for i in 0..20 {
+        two_kb["metadata"][format!("user_item_{i:02}")] = format!("value number {i}").into();
+    }
+    let two_kb = serde_json::to_string_pretty(&two_kb).unwrap();
+    let mut g = c.benchmark_group("cdmi_body");
+    g.throughput(Throughput::Bytes(two_kb.len() as u64));
+    g.bench_function(
+        format!("parse/data object answer ({} B)", two_kb.len()),
+        |b| {
+            b.iter(|| {
+                Object::parse(black_box(&two_kb), ObjectType::DataObject, Mode::Strict).unwrap()
+            });
+        },
+    );
+    g.finish();
+    let mut g = c.benchmark_group("cdmi_server");
+    g.bench_function("read data object (1 KiB value, CDMI)", |b| {
+        b.iter(|| {
+            let r = ready(server.handle(&alice, get("c/obj.txt", "application/cdmi-object")));
+            assert_eq!(r.status(), 200);
+            black_box(r)
+        });
+    });
+    g.bench_function("read value (1 KiB, plain HTTP)", |b| {
+        b.iter(|| black_box(ready(server.handle(&alice, get("c/obj.txt", "*/*")))));
+    });
+    g.bench_function("list container (102 children)", |b| {
+        b.iter(|| {
+            black_box(ready(
+                server.handle(&alice, get("c/", "application/cdmi-container")),
+            ))
+        });
+    });
+    g.bench_function("update value (1 KiB, PUT)", |b| {
+        b.iter(|| {
+            let r = ready(server.handle(&alice, put("c/obj.txt", "text/plain", &value)));
+            assert_eq!(r.status(), 204);
+        });
+    });
+    let mut n = 0u64;
+    g.bench_function("create + delete data object", |b| {
+        b.iter(|| {
+            n += 1;
+            let path = format!("c/tmp{n}");
+            let r = ready(server.handle(
+                &alice,
+                put(&path, "application/cdmi-object", r#"{"value":"v"}"#),
+            ));
+            assert_eq!(r.status(), 201);
+            let del = http::Request::delete(format!("/cdmi/2.0.0/{path}"))
+                .body(Vec::new())
+                .unwrap();
+            assert_eq!(ready(server.handle(&alice, del)).status(), 204);
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, acl, server);
 criterion_main!(benches);

@@ -981,6 +981,17 @@ impl<S: Storage> Server<S> {
             }
         };
         self.check(who, guard, wanted, "add to it")?;
+        if let Some(n) = &name
+            && n.ends_with('/') != (kind == Kind::Container)
+        {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "{n:?}: the URI of a container ends in /, that of a {} does not",
+                    kind.object_type()
+                ),
+            );
+        }
         if let (Some(p), Some(n)) = (parent, &name) {
             let other = match n.strip_suffix('/') {
                 Some(plain) => plain.to_owned(),

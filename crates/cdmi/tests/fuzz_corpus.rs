@@ -1,8 +1,11 @@
 //! Replays every file of the `cdmi_objectid`, `cdmi_body`, `cdmi_query`, `cdmi_acl`,
-//! `cdmi_http_head` and `cdmi_value_stream` fuzz corpora and crash artifacts through the fuzz targets' checks.
+//! `cdmi_http_head`, `cdmi_value_stream` and (feature `server`) `cdmi_server` fuzz corpora and crash artifacts through the fuzz targets' checks.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod fuzz_checks;
+#[cfg(feature = "server")]
+#[path = "fuzz_checks/server.rs"]
+mod server_checks;
 
 use fedcloud_conformance::replay_fuzz_corpus;
 
@@ -34,4 +37,10 @@ fn cdmi_http_head() {
 #[test]
 fn cdmi_value_stream() {
     assert!(replay_fuzz_corpus("cdmi_value_stream", fuzz_checks::cdmi_value_stream).unwrap() > 0);
+}
+
+#[cfg(feature = "server")]
+#[test]
+fn cdmi_server() {
+    assert!(replay_fuzz_corpus("cdmi_server", server_checks::cdmi_server).unwrap() > 0);
 }
