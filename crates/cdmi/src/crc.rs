@@ -57,25 +57,50 @@ fn arc(i: u16) -> u16 {
         .unwrap_or_default()
 }
 
-fn arc2(i: u16) -> u16 {
-    ARC_TABLE2
-        .get(usize::from(i & 0xFF))
-        .copied()
-        .unwrap_or_default()
+const ARC_TABLE3: [u16; 256] = next_table(&ARC_TABLE2);
+const ARC_TABLE4: [u16; 256] = next_table(&ARC_TABLE3);
+const ARC_TABLE5: [u16; 256] = next_table(&ARC_TABLE4);
+const ARC_TABLE6: [u16; 256] = next_table(&ARC_TABLE5);
+const ARC_TABLE7: [u16; 256] = next_table(&ARC_TABLE6);
+const ARC_TABLE8: [u16; 256] = next_table(&ARC_TABLE7);
+
+/// The table of a byte followed by one more zero byte than `prev`'s.
+#[allow(clippy::indexing_slicing)]
+const fn next_table(prev: &[u16; 256]) -> [u16; 256] {
+    let mut table = [0u16; 256];
+    let mut i = 0;
+    while i < 256 {
+        let t = prev[i];
+        table[i] = (t >> 8) ^ ARC_TABLE[(t & 0xFF) as usize];
+        i += 1;
+    }
+    table
 }
 
-/// CRC-16/ARC of `bytes`.
+fn lookup(table: &[u16; 256], i: u8) -> u16 {
+    table.get(usize::from(i)).copied().unwrap_or_default()
+}
+
+/// CRC-16/ARC of `bytes`: eight bytes a step (slicing by eight: the register meets only the
+/// first two, the other six are looked up independently), then the rest a byte a step.
 #[must_use]
 pub fn crc16_arc(bytes: &[u8]) -> u16 {
     let mut crc = 0u16;
-    let mut pairs = bytes.chunks_exact(2);
-    for pair in pairs.by_ref() {
-        if let &[a, b] = pair {
-            let x = crc ^ u16::from_le_bytes([a, b]);
-            crc = arc2(x) ^ arc(x >> 8);
+    let mut octets = bytes.chunks_exact(8);
+    for octet in octets.by_ref() {
+        if let &[a, b, c, d, e, f, g, h] = octet {
+            let [x0, x1] = (crc ^ u16::from_le_bytes([a, b])).to_le_bytes();
+            crc = lookup(&ARC_TABLE8, x0)
+                ^ lookup(&ARC_TABLE7, x1)
+                ^ lookup(&ARC_TABLE6, c)
+                ^ lookup(&ARC_TABLE5, d)
+                ^ lookup(&ARC_TABLE4, e)
+                ^ lookup(&ARC_TABLE3, f)
+                ^ lookup(&ARC_TABLE2, g)
+                ^ lookup(&ARC_TABLE, h);
         }
     }
-    for &b in pairs.remainder() {
+    for &b in octets.remainder() {
         crc = (crc >> 8) ^ arc(crc ^ u16::from(b));
     }
     crc

@@ -224,16 +224,22 @@ impl FromStr for ObjectId {
         }
         let mut bytes = [0u8; MAX_BYTES];
         let n = text.len() / 2;
-        for (i, (slot, pair)) in bytes.iter_mut().zip(text.chunks_exact(2)).enumerate() {
+        // Branch-free over the digits (a non-digit has the table's 0xFF); the offending
+        // character is looked for only when there is one.
+        let mut bad = 0u8;
+        for (slot, pair) in bytes.iter_mut().zip(text.chunks_exact(2)) {
             let &[a, b] = pair else { continue };
-            let hi = hex_value(a);
-            let lo = hex_value(b);
-            if hi | lo == 0xFF || (hi | lo) & 0xF0 != 0 {
-                let bad = if hi == 0xFF { 2 * i } else { 2 * i + 1 };
-                let c = s.get(bad..).and_then(|r| r.chars().next()).unwrap_or('?');
-                return Err(at(ErrorKind::ObjectIdNotHex(c), bad));
-            }
+            let (hi, lo) = (hex_value(a), hex_value(b));
+            bad |= hi | lo;
             *slot = hi << 4 | lo;
+        }
+        if bad & 0xF0 != 0 {
+            let at_char = text.iter().position(|&c| hex_value(c) == 0xFF).unwrap_or(0);
+            let c = s
+                .get(at_char..)
+                .and_then(|r| r.chars().next())
+                .unwrap_or('?');
+            return Err(at(ErrorKind::ObjectIdNotHex(c), at_char));
         }
         Self::checked(bytes.get(..n).unwrap_or_default(), |kind, byte| {
             at(kind, 2 * byte)
