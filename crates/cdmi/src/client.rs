@@ -400,6 +400,65 @@ impl Client {
         })
     }
 
+    /// Creates or updates the data object at `path` with a `multipart/mixed` PUT: `o` in the
+    /// first part (without a value), `values` as binary parts (with `Content-Range` when
+    /// `with_ranges`, of a value of `total` bytes).
+    ///
+    /// # Errors
+    /// As [`Client::read`].
+    pub async fn put_multipart(
+        &self,
+        path: &str,
+        o: &Object,
+        values: &[crate::multipart::ValuePart],
+        total: u64,
+        with_ranges: bool,
+    ) -> Result<StatusCode, ClientError> {
+        let (content_type, body) = crate::multipart::write(o, values, total, with_ranges);
+        let mut r = self
+            .request(Method::PUT, &self.url(path))
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::ACCEPT, o.object_type.media_type())
+            .body(body);
+        if self.partial {
+            r = r.header(PARTIAL_HEADER, "true");
+        }
+        self.send(r).await.map(|(s, _, _)| s)
+    }
+
+    /// Reads the data object at `path` as `multipart/mixed`: the object, then its value (or
+    /// the part `selection` selects) in binary.
+    ///
+    /// # Errors
+    /// As [`Client::read`]; `Content` for an answer that is not such a body.
+    pub async fn read_multipart(
+        &self,
+        path: &str,
+        selection: Option<&Selection>,
+    ) -> Result<crate::multipart::Multipart, ClientError> {
+        let mut url = self.url(path);
+        if let Some(s) = selection.filter(|s| !s.selectors.is_empty()) {
+            url.push('?');
+            url.push_str(&s.render(self.dialect()));
+        }
+        let r = self
+            .request(Method::GET, &url)
+            .header(header::ACCEPT, "multipart/mixed");
+        let (_, headers, body) = self.send(r).await?;
+        let ct = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        crate::multipart::read(
+            &body,
+            ct,
+            ObjectType::DataObject,
+            self.mode,
+            &crate::object::Limits::default().with_max_body_bytes(self.max_answer_bytes),
+        )
+        .map_err(ClientError::Content)
+    }
+
     /// Makes a container at `path` (ending in `/`) with plain HTTP (PUT without a body).
     ///
     /// # Errors

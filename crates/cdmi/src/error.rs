@@ -185,4 +185,7 @@ pub enum ErrorKind {
     /// A media type that is not one of CDMI's (RFC 6208).
     #[error("not a CDMI media type: {0:?}")]
     MediaType(String),
+    /// A `multipart/mixed` body that RFC 2046 or the CDMI clauses refuse; the text says why.
+    #[error("multipart/mixed: {0}")]
+    Multipart(String),
 }

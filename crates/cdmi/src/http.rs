@@ -140,6 +140,12 @@ impl Endpoint {
         self.mode
     }
 
+    /// The body limits.
+    #[must_use]
+    pub const fn limits(&self) -> Limits {
+        self.limits
+    }
+
     /// The query syntax of this root.
     #[must_use]
     pub const fn dialect(&self) -> Dialect {

@@ -10,6 +10,7 @@ pub mod exports;
 pub mod http;
 pub mod media;
 pub mod metadata;
+pub mod multipart;
 pub mod object;
 pub mod objectid;
 pub mod query;

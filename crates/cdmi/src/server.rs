@@ -368,9 +368,32 @@ impl<S: Storage> Server<S> {
         {
             return self.capabilities(head, p);
         }
-        let parsed = head.read_body(body)?;
-        let object = parsed.map(|p| p.object);
-        match head.operation {
+        let (operation, object) = match (&head.operation, &head.content) {
+            (Operation::PutValue | Operation::PostValue, Some(Content::Other(ct)))
+                if is_multipart(ct) =>
+            {
+                let o = self.multipart_object(who, head, body, ct).await?;
+                let op = if head.operation == Operation::PutValue {
+                    Operation::Put(ObjectType::DataObject)
+                } else {
+                    Operation::Post(ObjectType::DataObject)
+                };
+                (op, Some(o))
+            }
+            _ => (head.operation, head.read_body(body)?.map(|p| p.object)),
+        };
+        let wants_multipart = head.accept.other.iter().any(|t| t == "multipart/mixed");
+        match operation {
+            Operation::Read | Operation::ReadValue if wants_multipart => {
+                let rec = self.find(who, &head.address).await?;
+                if rec.kind != Kind::DataObject {
+                    return fail(
+                        StatusCode::NOT_ACCEPTABLE,
+                        "multipart/mixed answers are for data objects",
+                    );
+                }
+                self.read_multipart(who, head, &rec).await
+            }
             Operation::Read => {
                 let rec = self.find(who, &head.address).await?;
                 self.read(who, head, &rec).await
@@ -459,6 +482,122 @@ impl<S: Storage> Server<S> {
                 self.delete(who, head, rec).await
             }
         }
+    }
+
+    /// A `multipart/mixed` PUT or POST as the data object body it stands for: the first
+    /// part's object with the value the other parts make (placed into the present value when
+    /// a PUT replaces parts of it; gaps are zeros).
+    async fn multipart_object(
+        &self,
+        who: &Principal,
+        head: &Head,
+        body: &[u8],
+        content_type: &str,
+    ) -> Result<Object, Fail> {
+        let endpoint = &self.config.endpoint;
+        let m = crate::multipart::read(
+            body,
+            content_type,
+            ObjectType::DataObject,
+            endpoint.mode(),
+            &endpoint.limits(),
+        )?;
+        let mut o = m.object.object;
+        let mut next = 0;
+        let contiguous = m.values.iter().all(|v| {
+            let ok = v.range.first == next;
+            next += v.bytes.len() as u64;
+            ok
+        });
+        let mut value = Vec::new();
+        if !contiguous
+            && head.operation == Operation::PutValue
+            && let Walk::Found(rec) = self.walk_address(who, &head.address).await?
+            && rec.kind == Kind::DataObject
+        {
+            self.check(who, &rec, Mask::READ_OBJECT, "read it")?;
+            value = self.value(&rec, 0..rec.size).await?;
+        }
+        for v in &m.values {
+            if !v.bytes.is_empty() {
+                splice(
+                    &mut value,
+                    Some(v.range),
+                    &v.bytes,
+                    self.config.max_value_bytes,
+                )?;
+            }
+        }
+        let Body::DataObject(d) = &mut o.body else {
+            return fail(StatusCode::BAD_REQUEST, "the first part is no data object");
+        };
+        if d.value.is_some() {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                "the value is in the first part and in the others",
+            );
+        }
+        if d.mimetype.is_none() {
+            d.mimetype = m.values.first().and_then(|v| v.content_type.clone());
+        }
+        d.valuerange = None;
+        d.valuetransferencoding = Some(Encoding::Base64);
+        d.value = Some(Value::Text(base64_of(&value)));
+        Ok(o)
+    }
+
+    /// A `multipart/mixed` answer: the object without its value, then the value (or the range
+    /// `value:` selects) as binary.
+    async fn read_multipart(
+        &self,
+        who: &Principal,
+        head: &Head,
+        rec: &Record,
+    ) -> Result<Response<Vec<u8>>, Fail> {
+        self.check(who, rec, Mask::READ_OBJECT, "read it")?;
+        let mut o = self
+            .object_of(who, rec, head.selection.as_ref(), false)
+            .await?;
+        let wanted = head.selection.as_ref().and_then(|s| {
+            s.selectors.iter().find_map(|x| match x {
+                Selector::Value(r) => Some(*r),
+                _ => None,
+            })
+        });
+        let range = match wanted {
+            Some(r) => crate::value::clamp(r, rec.size),
+            None if rec.size == 0 => None,
+            None => Some(Range {
+                first: 0,
+                last: rec.size - 1,
+            }),
+        };
+        let bytes = match range {
+            Some(r) => self.value(rec, r.first..r.last + 1).await?,
+            None => Vec::new(),
+        };
+        if let Body::DataObject(d) = &mut o.body {
+            d.valuerange = range;
+        }
+        let part = crate::multipart::ValuePart {
+            content_type: rec.mimetype.clone(),
+            range: range.unwrap_or(Range { first: 0, last: 0 }),
+            bytes,
+        };
+        let (content_type, body) =
+            crate::multipart::write(&o, std::slice::from_ref(&part), rec.size, wanted.is_some());
+        let mut r = Response::new(body);
+        if let Ok(v) = HeaderValue::from_str(&content_type) {
+            r.headers_mut().insert(header::CONTENT_TYPE, v);
+        }
+        if let Some(v) = head
+            .version
+            .filter(|v| !v.is_v2())
+            .and_then(|v| HeaderValue::from_str(&v.to_string()).ok())
+        {
+            r.headers_mut().insert(crate::version::VERSION_HEADER, v);
+        }
+        Ok(r)
     }
 
     fn capabilities(&self, head: &Head, p: &Path) -> Result<Response<Vec<u8>>, Fail> {
@@ -1636,6 +1775,13 @@ impl<S: Storage> Server<S> {
         }
         self.storage.delete(&record::record_key(&r.id)).await
     }
+}
+
+fn is_multipart(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case("multipart/mixed"))
 }
 
 fn id_of(rec: &Record) -> Option<ObjectId> {

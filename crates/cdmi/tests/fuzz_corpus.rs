@@ -1,5 +1,5 @@
 //! Replays every file of the `cdmi_objectid`, `cdmi_body`, `cdmi_query`, `cdmi_acl`,
-//! `cdmi_http_head`, `cdmi_value_stream` and (feature `server`) `cdmi_server` fuzz corpora and crash artifacts through the fuzz targets' checks.
+//! `cdmi_http_head`, `cdmi_value_stream`, `cdmi_multipart` and (feature `server`) `cdmi_server` fuzz corpora and crash artifacts through the fuzz targets' checks.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod fuzz_checks;
@@ -43,4 +43,9 @@ fn cdmi_value_stream() {
 #[test]
 fn cdmi_server() {
     assert!(replay_fuzz_corpus("cdmi_server", server_checks::cdmi_server).unwrap() > 0);
+}
+
+#[test]
+fn cdmi_multipart() {
+    assert!(replay_fuzz_corpus("cdmi_multipart", fuzz_checks::cdmi_multipart).unwrap() > 0);
 }

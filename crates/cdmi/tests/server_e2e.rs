@@ -11,7 +11,9 @@
 use cdmi::acl::{Ace, AceFlags, AceType, Acl, Mask};
 use cdmi::client::{Client, ClientError};
 use cdmi::http::Endpoint;
+use cdmi::multipart::ValuePart;
 use cdmi::object::{Body, Mode, Object, Value};
+use cdmi::query::Range;
 use cdmi::query::{Dialect, Selection};
 use cdmi::server::fs::FsStorage;
 use cdmi::server::object_store::ObjectStoreStorage;
@@ -281,6 +283,60 @@ async fn suite(base: &str, root: &str, version: Version) {
         .unwrap();
     assert_eq!(by_id.object_name.as_deref(), Some("a.txt"));
     assert_eq!(value_of(&by_id), "hello WORLD");
+
+    // multipart/mixed: the object and its binary value; then a part of it; read back.
+    let part = |ct: Option<&str>, first: u64, bytes: &[u8]| {
+        ValuePart::new(
+            ct.map(str::to_owned),
+            Range {
+                first,
+                last: first + bytes.len() as u64 - 1,
+            },
+            bytes.to_vec(),
+        )
+    };
+    let s = alice
+        .put_multipart(
+            "c/m.bin",
+            &obj(r#"{"metadata":{"kind":"mp"}}"#, ObjectType::DataObject),
+            &[part(Some("application/x-m"), 0, &[1, 2, 3, 4])],
+            4,
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::CREATED);
+    let s = alice
+        .put_multipart(
+            "c/m.bin",
+            &obj("{}", ObjectType::DataObject),
+            &[part(None, 6, &[9])],
+            7,
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let v = alice.get_value("c/m.bin", None).await.unwrap();
+    assert_eq!(v.bytes, [1, 2, 3, 4, 0, 0, 9]);
+    assert_eq!(v.mimetype.as_deref(), Some("application/x-m"));
+    let m = alice.read_multipart("c/m.bin", None).await.unwrap();
+    assert_eq!(m.values[0].bytes, [1, 2, 3, 4, 0, 0, 9]);
+    assert_eq!(meta(&m.object.object, "kind"), Some("mp"));
+    let q = if version.is_v2() {
+        "value=1-2"
+    } else {
+        "value:1-2"
+    };
+    let m = alice
+        .read_multipart("c/m.bin", Some(&sel(q, version)))
+        .await
+        .unwrap();
+    assert_eq!(
+        (m.values[0].bytes.as_slice(), m.values[0].range.first),
+        (&[2u8, 3][..], 1)
+    );
+    alice.delete("c/m.bin").await.unwrap();
 
     // POST: a child the server names, an object with no name.
     let (location, posted) = alice

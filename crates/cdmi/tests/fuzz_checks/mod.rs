@@ -196,3 +196,33 @@ pub(crate) fn cdmi_http_head(data: &[u8]) {
         }
     }
 }
+
+/// `multipart/mixed` bodies with the boundary `b`; the first byte picks the mode: no panic;
+/// what reads writes back (ranges kept) to a body that reads the same.
+pub(crate) fn cdmi_multipart(data: &[u8]) {
+    use cdmi::multipart::{read, write};
+    use cdmi::object::Limits;
+    let Some((&first, body)) = data.split_first() else {
+        return;
+    };
+    let mode = if first & 1 == 0 {
+        Mode::Strict
+    } else {
+        Mode::Lenient
+    };
+    let limits = Limits::default().with_max_items(64);
+    let Ok(m) = read(
+        body,
+        "multipart/mixed; boundary=b",
+        ObjectType::DataObject,
+        mode,
+        &limits,
+    ) else {
+        return;
+    };
+    let total = m.values.iter().map(|v| v.range.last + 1).max().unwrap_or(0);
+    let (ct, again) = write(&m.object.object, &m.values, total, true);
+    let back = read(&again, &ct, ObjectType::DataObject, Mode::Strict, &limits).unwrap();
+    assert_eq!(back.object.object, m.object.object);
+    assert_eq!(back.values, m.values);
+}
