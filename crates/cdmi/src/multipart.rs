@@ -6,7 +6,7 @@
 //! a [`ValuePart`] with its place in the value (its `Content-Range`, or right after the
 //! previous part when it has none, the first at offset 0). Parts may state a `Content-Length`
 //! (then the body is exactly that long, whatever it holds) and a `Content-Transfer-Encoding`
-//! (`binary`, `8bit` and `7bit` as they are, `base64` decoded). [`write`] builds one.
+//! (`binary`, `8bit` and `7bit` as they are, `base64` decoded). [`write()`] builds one.
 //!
 //! Strict mode wants CRLF line ends as RFC 2046 says; lenient mode also reads bare LF (as the
 //! specification's examples print them). The examples of 2.0.0 "Data object" have two errata
