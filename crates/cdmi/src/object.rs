@@ -1340,8 +1340,9 @@ fn fingerprint(name: &str) -> u64 {
     let b = name.as_bytes();
     let word = |s: &[u8]| {
         let mut w = [0u8; 8];
-        let n = s.len().min(8);
-        w[..n].copy_from_slice(&s[..n]);
+        for (d, c) in w.iter_mut().zip(s) {
+            *d = *c;
+        }
         u64::from_le_bytes(w)
     };
     let head = word(b);
