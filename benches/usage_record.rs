@@ -8,7 +8,7 @@ use fedcloud_core::FixedClock;
 use std::fmt::Write as _;
 use std::hint::black_box;
 use usage_record::apel::{
-    Limits, Options, Profile, for_each_record, parse_message, parse_xml_message,
+    Limits, Options, Profile, for_each_record, parse_message, parse_xml_message, validate_reader,
 };
 use usage_record::xsd::validate_document;
 
@@ -196,6 +196,68 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+/// The command line's path: the cloud message from a reader (`validate_reader`, in batches)
+/// beside the library's in-memory stream, and the `usage-record validate` process itself when
+/// its release binary is built (`cargo build --release -p usage-record --features cli`;
+/// `USAGE_RECORD_BIN` names another), process start included.
+fn bench_cli(c: &mut Criterion) {
+    let clock = FixedClock("2026-11-21T00:00:00Z".parse().unwrap());
+    let opts = Options::new(Profile::Apel, &clock);
+    let text = cloud_message();
+    let mut g = c.benchmark_group("cli/cloud_v0.4");
+    g.sample_size(20);
+    g.throughput(Throughput::Elements(RECORDS as u64));
+    let size = text.len();
+    g.bench_function(format!("Apel/library_stream/{size}_bytes"), |b| {
+        b.iter(|| {
+            let mut valid = 0usize;
+            let summary = for_each_record(black_box(text.as_bytes()), &opts, |e, _| {
+                valid += usize::from(e.valid);
+            });
+            black_box((summary, valid))
+        });
+    });
+    g.bench_function(format!("Apel/validate_reader/{size}_bytes"), |b| {
+        b.iter(|| {
+            let reader = std::io::BufReader::with_capacity(1 << 16, black_box(text.as_bytes()));
+            let mut valid = 0usize;
+            let summary = validate_reader(reader, &opts, |e, _| valid += usize::from(e.valid));
+            black_box((summary.unwrap(), valid))
+        });
+    });
+    let bin = std::env::var_os("USAGE_RECORD_BIN")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            let exe = std::env::current_exe().ok()?;
+            Some(exe.parent()?.parent()?.join("usage-record"))
+        })
+        .filter(|p| p.is_file());
+    match bin {
+        Some(bin) => {
+            let file = std::env::temp_dir().join("fedcloud-bench-cloud-v0.4.txt");
+            std::fs::write(&file, &text).unwrap();
+            g.bench_function(
+                format!("Apel/process_validate_output_json/{size}_bytes"),
+                |b| {
+                    b.iter(|| {
+                        let out = std::process::Command::new(&bin)
+                            .args(["validate", "--profile", "apel", "--output", "json"])
+                            .arg(&file)
+                            .output()
+                            .unwrap();
+                        assert!(out.status.success());
+                        black_box(out)
+                    });
+                },
+            );
+        }
+        None => eprintln!(
+            "cli/cloud_v0.4: no usage-record binary beside the benchmark; skipped the process figure"
+        ),
+    }
+    g.finish();
+}
+
 /// Conversions (`usage_record::convert`): 20,000 job records to CAR 1.2 and UR 2.0, and the
 /// CAR document back to APEL text. Each includes reading the output back to judge it, as the
 /// command line does.
@@ -240,5 +302,12 @@ fn bench_convert(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_xml, bench_xml_schema, bench_convert);
+criterion_group!(
+    benches,
+    bench,
+    bench_cli,
+    bench_xml,
+    bench_xml_schema,
+    bench_convert
+);
 criterion_main!(benches);

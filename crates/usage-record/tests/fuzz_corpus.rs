@@ -1,4 +1,4 @@
-//! Replays every file of the `apel_text`, `apel_json`, `apel_xml`, `xml_schema` and `convert` fuzz corpora and crash artifacts
+//! Replays every file of the `apel_text`, `apel_text_reader`, `apel_json`, `apel_xml`, `xml_schema` and `convert` fuzz corpora and crash artifacts
 //! through the fuzz targets' checks, so fuzzing finds stay regression tests of `cargo test`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -9,6 +9,11 @@ use fedcloud_conformance::replay_fuzz_corpus;
 #[test]
 fn apel_text() {
     assert!(replay_fuzz_corpus("apel_text", fuzz_checks::apel_text).unwrap() > 0);
+}
+
+#[test]
+fn apel_text_reader() {
+    assert!(replay_fuzz_corpus("apel_text_reader", fuzz_checks::apel_text_reader).unwrap() > 0);
 }
 
 #[test]

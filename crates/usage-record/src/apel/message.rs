@@ -41,6 +41,9 @@ pub struct Limits {
     pub max_records: usize,
     /// The deepest nesting of a JSON message (default 64; the schemas need 3).
     pub max_depth: usize,
+    /// The record text [`validate_reader`](super::validate_reader) validates at once, in
+    /// bytes (default 1 MiB): its memory besides one record (a longer record is held whole).
+    pub batch_bytes: usize,
 }
 
 impl Default for Limits {
@@ -50,6 +53,7 @@ impl Default for Limits {
             max_line_bytes: 1 << 20,
             max_records: 10_000_000,
             max_depth: 64,
+            batch_bytes: 1 << 20,
         }
     }
 }
@@ -73,6 +77,13 @@ impl Limits {
     #[must_use]
     pub const fn with_max_depth(mut self, n: usize) -> Self {
         self.max_depth = n;
+        self
+    }
+
+    /// These limits with `batch_bytes` replaced (at least one byte is used).
+    #[must_use]
+    pub const fn with_batch_bytes(mut self, n: usize) -> Self {
+        self.batch_bytes = n;
         self
     }
 
@@ -346,12 +357,22 @@ pub(crate) fn decode_input<'a>(
     })
 }
 
+/// The message of the finding about the record limit.
+pub(super) fn too_many_records(limit: usize) -> String {
+    format!("more than {limit} records")
+}
+
+/// The message of a finding about a record line over the limit.
+pub(super) fn long_line(len: usize, limit: usize) -> String {
+    format!("line of {len} bytes exceeds the limit of {limit} bytes")
+}
+
 pub(super) fn message_finding(code: Code, at: Position, message: String) -> Finding {
     Finding::new(None, at, None, code, Severity::Error, message)
 }
 
 /// The parser proper: header, then records to `sink`.
-fn run<'a>(
+pub(super) fn run<'a>(
     input: &'a [u8],
     options: &Options,
     sink: &mut impl Sink<'a>,
@@ -411,7 +432,7 @@ fn run<'a>(
         message_finding(
             Code::LimitExceeded,
             at,
-            format!("more than {} records", limits.max_records),
+            too_many_records(limits.max_records),
         )
     };
     for line in lines {
@@ -424,11 +445,7 @@ fn run<'a>(
                 None,
                 Code::LimitExceeded,
                 Severity::Error,
-                format!(
-                    "line of {} bytes exceeds the limit of {} bytes",
-                    line.text.len(),
-                    limits.max_line_bytes
-                ),
+                long_line(line.text.len(), limits.max_line_bytes),
             ));
             continue;
         }

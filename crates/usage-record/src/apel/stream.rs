@@ -2,17 +2,13 @@
 //! the longest record (and the line limit), whatever the size of the input.
 
 use super::RecordType;
-use super::message::{Entry, Options, for_each_record};
+use super::message::{Entry, Options, Sink, run};
 use crate::finding::{Code, Finding, Severity};
 use fedcloud_core::Position;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
-/// Where a record chunk sits in the whole input.
-struct Chunk {
-    text: Vec<u8>,
-    first_line: usize,
-    first_offset: usize,
-}
+/// The most bytes read from the input at once.
+const READ_BYTES: usize = 1 << 18;
 
 /// What [`validate_reader`] reports about the message as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +22,7 @@ pub struct ReaderSummary {
     /// Records with at least one error.
     pub invalid_records: usize,
     /// Findings not handed over with a record: about the header, limits, or text between
-    /// records that holds no record (a cut line, bytes that are not UTF-8).
+    /// records that holds no record (bytes that are not UTF-8).
     pub findings: Vec<Finding>,
 }
 
@@ -42,21 +38,27 @@ impl ReaderSummary {
 /// `on_record` for each; positions and record indices are those of the whole input, exactly as
 /// [`parse_message`](super::parse_message) would give them.
 ///
-/// Memory holds one record (plus one line, cut at [`Limits::max_line_bytes`]); a longer line is
-/// skipped and reported. Two differences from the whole-message parse, both from never holding
-/// the whole input: bytes that are not UTF-8 invalidate the record they are in (not the whole
-/// message), and records before a broken message-size limit have already been handed over.
+/// The input is read in blocks and validated in batches of whole records
+/// ([`Limits::batch_bytes`], 1 MiB by default; a longer record is held whole), each as the
+/// message `header + records`, so memory stays flat whatever the size of the input. A line
+/// longer than [`Limits::max_line_bytes`] is not held: it is reported as the whole-message
+/// parse reports it and its bytes are skipped. Two
+/// differences from the whole-message parse, both from never holding the whole input: bytes
+/// that are not UTF-8 invalidate the record they are in (not the whole message), and records
+/// before a broken message-size limit have already been handed over.
 ///
 /// # Errors
 /// An I/O error of the reader.
 ///
 /// [`Limits::max_line_bytes`]: super::Limits
+/// [`Limits::batch_bytes`]: super::Limits
 pub fn validate_reader<R: BufRead>(
     mut reader: R,
     options: &Options,
     mut on_record: impl FnMut(&Entry<'_>, &[Finding]),
 ) -> std::io::Result<ReaderSummary> {
     let limits = options.limits;
+    let batch_bytes = limits.batch_bytes.max(1);
     let mut summary = ReaderSummary {
         header: None,
         record_type: None,
@@ -64,17 +66,16 @@ pub fn validate_reader<R: BufRead>(
         invalid_records: 0,
         findings: Vec::new(),
     };
-    let mut reader = LineReader {
+    let mut lines = LineReader {
         reader: &mut reader,
         line_no: 0,
         offset: 0,
         max_line: limits.max_line_bytes,
-        total: 0,
     };
     // The header: the first line that is not blank.
     let mut header: Vec<u8> = Vec::new();
     let mut header_pos = Position::START;
-    while let Some(line) = reader.next_line()? {
+    while let Some(line) = lines.next_line()? {
         if line.too_long {
             summary.findings.push(Finding::new(
                 None,
@@ -89,209 +90,519 @@ pub fn validate_reader<R: BufRead>(
             ));
             return Ok(summary);
         }
-        if !line.bytes.iter().all(u8::is_ascii_whitespace) {
+        // Blank as the parser strips it (Python's white space, vertical tab included).
+        let blank = std::str::from_utf8(&line.bytes)
+            .is_ok_and(|l| l.chars().all(super::value::is_py_space));
+        if !blank {
             header_pos = Position::new(line.offset, line.line, 1);
             header = line.bytes;
             break;
         }
     }
-    let header_line = trim_newline(&header).to_vec();
-    let mut chunk = Chunk {
-        text: Vec::new(),
-        first_line: 0,
-        first_offset: 0,
-    };
+    let (mut total, next_line) = (lines.offset, lines.line_no + 1);
+    // Without its line feed only: the parser keeps a carriage return in the header.
+    let header_line = header.strip_suffix(b"\n").unwrap_or(&header);
+    let mut batch = Batch::new(header_line, header_pos, total, next_line, batch_bytes);
     let mut first = true;
-    let mut cut_lines: Vec<Finding> = Vec::new();
     loop {
-        let line = reader.next_line()?;
-        let end = match &line {
-            None => true,
-            Some(l) => is_separator(&l.bytes),
-        };
-        if let Some(l) = &line
-            && !end
-        {
-            if chunk.text.is_empty() {
-                chunk.first_line = l.line;
-                chunk.first_offset = l.offset;
+        // Read straight into the batch (a `BufReader` with an empty buffer passes a read this
+        // large to its reader), one byte past the size limit at most.
+        let room = limits.max_message_bytes.saturating_sub(total);
+        let want = READ_BYTES.min(room.saturating_add(1));
+        let from = batch.text.len();
+        batch.text.reserve(want);
+        let n = (&mut reader)
+            .take(u64::try_from(want).unwrap_or(u64::MAX))
+            .read_to_end(&mut batch.text)?;
+        let eof = n == 0;
+        let over = n > room;
+        batch.text.truncate(from + n.min(room));
+        batch.appended(from, &limits);
+        total += n;
+        if over {
+            // Hand over the records that end before the limit, then stop.
+            if let Some(cut) = batch.last_separator_end() {
+                batch.flush(cut, &mut summary, &mut first, options, &mut on_record);
             }
-            if l.too_long {
-                cut_lines.push(Finding::new(
-                    Some(summary.records),
-                    Position::new(l.offset, l.line, 1),
-                    None,
-                    Code::LimitExceeded,
-                    Severity::Error,
-                    format!(
-                        "line longer than the limit of {} bytes",
-                        limits.max_line_bytes
-                    ),
-                ));
-                // Keep the line count right: the record text gets an empty line instead.
-                chunk.text.push(b'\n');
-            } else {
-                chunk.text.extend_from_slice(&l.bytes);
-            }
-            if reader.total > limits.max_message_bytes {
-                summary.findings.push(Finding::new(
-                    None,
-                    Position::START,
-                    None,
-                    Code::LimitExceeded,
-                    Severity::Error,
-                    format!(
-                        "message exceeds the limit of {} bytes",
-                        limits.max_message_bytes
-                    ),
-                ));
-                return Ok(summary);
-            }
+            summary.findings.push(Finding::new(
+                None,
+                Position::START,
+                None,
+                Code::LimitExceeded,
+                Severity::Error,
+                format!(
+                    "message exceeds the limit of {} bytes",
+                    limits.max_message_bytes
+                ),
+            ));
+            return Ok(summary);
+        }
+        if eof {
+            batch.end_of_input();
+        } else if batch.body_len() < batch_bytes {
             continue;
         }
-        let has_record =
-            !cut_lines.is_empty() || chunk.text.iter().any(|b| !b.is_ascii_whitespace());
-        if first || has_record {
-            if has_record && summary.records >= limits.max_records {
-                summary.findings.push(Finding::new(
-                    None,
-                    Position::new(chunk.first_offset, chunk.first_line, 1),
-                    None,
-                    Code::LimitExceeded,
-                    Severity::Error,
-                    format!("more than {} records", limits.max_records),
-                ));
-                return Ok(summary);
+        let cut = if eof {
+            batch.body_len()
+        } else {
+            match batch.last_separator_end() {
+                Some(cut) => cut,
+                None => continue,
             }
-            let part = validate_chunk(
-                &header_line,
-                header_pos,
-                &chunk,
-                summary.records,
-                std::mem::take(&mut cut_lines),
-                options,
-                &mut on_record,
-            );
-            if first {
-                summary.header = Some(String::from_utf8_lossy(&header_line).into_owned());
-                summary.record_type = part.record_type;
-                first = false;
-            }
-            summary.findings.extend(part.findings);
-            summary.records += part.records;
-            summary.invalid_records += part.invalid_records;
-            if summary.record_type.is_none() {
-                return Ok(summary);
-            }
-        }
-        chunk.text.clear();
-        if line.is_none() {
+        };
+        if batch.flush(cut, &mut summary, &mut first, options, &mut on_record) || eof {
             return Ok(summary);
         }
     }
 }
 
-struct PartSummary {
-    record_type: Option<RecordType>,
+/// A line over the limit: where it starts in the batch body, how long it was (without its
+/// line break), how many of its last bytes are white space (and whether the parser strips
+/// them, at the end of the message), and how many filler bytes stand for it there.
+#[derive(Debug, Clone, Copy)]
+struct Gap {
+    at: usize,
+    len: usize,
+    trailing: usize,
+    stripped: bool,
+    kept: usize,
+}
+
+impl Gap {
+    /// Adds skipped bytes of the line.
+    fn extend(&mut self, bytes: &[u8]) {
+        self.len += bytes.len();
+        self.trailing = match bytes.iter().rposition(|&c| !is_space(c)) {
+            Some(i) => bytes.len() - i - 1,
+            None => self.trailing + bytes.len(),
+        };
+    }
+}
+
+/// The ASCII bytes the parser strips as white space (Python's `str.strip`).
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f)
+}
+
+/// The header, a line break, and the body bytes read and not yet validated.
+struct Batch {
+    text: Vec<u8>,
+    body_start: usize,
+    header_pos: Position,
+    /// Input offset and line number of the body's first byte.
+    offset: usize,
+    line: usize,
+    gaps: Vec<Gap>,
+    /// Where the last, unfinished line starts in `text`.
+    tail: usize,
+    /// A line over the limit being skipped.
+    skipping: Option<Gap>,
+}
+
+impl Batch {
+    fn new(
+        header: &[u8],
+        header_pos: Position,
+        offset: usize,
+        line: usize,
+        batch_bytes: usize,
+    ) -> Self {
+        let mut text = Vec::with_capacity(header.len() + 1 + batch_bytes.min(1 << 20) + READ_BYTES);
+        text.extend_from_slice(header);
+        text.push(b'\n');
+        let body_start = text.len();
+        Self {
+            text,
+            body_start,
+            header_pos,
+            offset,
+            line,
+            gaps: Vec::new(),
+            tail: body_start,
+            skipping: None,
+        }
+    }
+
+    fn body_len(&self) -> usize {
+        self.text.len() - self.body_start
+    }
+
+    /// Takes in the bytes of the input appended to `text` from `from`. A line that grows
+    /// past `max_line_bytes` (and a carriage return) is replaced by `max_line_bytes + 1`
+    /// filler bytes, which the parser reports as a line over the limit, and the rest of it
+    /// is dropped as it comes.
+    fn appended(&mut self, mut from: usize, limits: &super::Limits) {
+        let max = limits.max_line_bytes;
+        while from < self.text.len() {
+            let new = self.text.get(from..).unwrap_or_default();
+            if let Some(mut gap) = self.skipping.take() {
+                let Some(i) = memchr::memchr(b'\n', new) else {
+                    gap.extend(new);
+                    self.text.truncate(from);
+                    self.skipping = Some(gap);
+                    return;
+                };
+                gap.extend(new.get(..i).unwrap_or_default());
+                self.gaps.push(gap);
+                self.text.drain(from..from + i);
+                from += 1;
+                self.tail = from;
+                continue;
+            }
+            if let Some(i) = memchr::memrchr(b'\n', new) {
+                self.tail = from + i + 1;
+            }
+            let held = self.text.len() - self.tail;
+            if held > max.saturating_add(1) {
+                let mut gap = Gap {
+                    at: self.tail - self.body_start,
+                    len: 0,
+                    trailing: 0,
+                    stripped: false,
+                    kept: max + 1,
+                };
+                gap.extend(self.text.get(self.tail..).unwrap_or_default());
+                self.text.truncate(self.tail);
+                self.text.resize(self.tail + max + 1, b'x');
+                self.skipping = Some(gap);
+            }
+            return;
+        }
+    }
+
+    /// Closes a line being skipped at the end of the input. The parser strips the white
+    /// space at the end of a message, so a skipped line with only white space after it loses
+    /// its own trailing white space from its length.
+    fn end_of_input(&mut self) {
+        if let Some(gap) = self.skipping.take() {
+            self.gaps.push(gap);
+        }
+        if let Some(last) = self.gaps.last_mut() {
+            let after = self
+                .text
+                .get(self.body_start + last.at + last.kept..)
+                .unwrap_or_default();
+            last.stripped = after.iter().all(|&c| is_space(c));
+        }
+    }
+
+    /// The end (body-relative, after its line break) of the last whole separator line.
+    fn last_separator_end(&self) -> Option<usize> {
+        let body = self.text.get(self.body_start..self.tail)?;
+        let mut end = body.len();
+        while let Some(p) = memchr::memrchr(b'%', body.get(..end)?) {
+            let start = memchr::memrchr(b'\n', body.get(..p)?).map_or(0, |i| i + 1);
+            let stop = p + memchr::memchr(b'\n', body.get(p..)?)?;
+            if is_separator(body.get(start..stop)?) {
+                return Some(stop + 1);
+            }
+            end = start;
+        }
+        None
+    }
+
+    /// Validates the body up to `cut` and keeps the rest; `true` when reading must stop
+    /// (an unknown header, or the record limit).
+    fn flush(
+        &mut self,
+        cut: usize,
+        summary: &mut ReaderSummary,
+        first: &mut bool,
+        options: &Options,
+        on_record: &mut impl FnMut(&Entry<'_>, &[Finding]),
+    ) -> bool {
+        let body = self
+            .text
+            .get(self.body_start..self.body_start + cut)
+            .unwrap_or_default();
+        let frame = Frame {
+            body_start: self.body_start,
+            header_pos: self.header_pos,
+            offset: self.offset,
+            line: self.line,
+            gaps: &self.gaps,
+            max_line: options.limits.max_line_bytes,
+        };
+        let mut stop = false;
+        if *first || has_content(body) {
+            let text = self.text.get(..self.body_start + cut).unwrap_or_default();
+            let part = validate_part(text, &frame, summary, *first, true, options, on_record);
+            stop = match part {
+                Part::Done(stop) => stop,
+                Part::NotUtf8 => {
+                    // Record by record, so that the bytes invalidate only their record.
+                    let header = self.text.get(..self.body_start).unwrap_or_default();
+                    by_record(header, body, &frame, summary, *first, options, on_record)
+                }
+            };
+            *first = false;
+        }
+        // Keep the rest, with its place in the input.
+        let removed: usize = self
+            .gaps
+            .iter()
+            .filter(|g| g.at < cut)
+            .map(|g| g.len - g.kept)
+            .sum();
+        self.offset += cut + removed;
+        self.line += count_lines(body);
+        self.gaps.retain(|g| g.at >= cut);
+        for g in &mut self.gaps {
+            g.at -= cut;
+        }
+        if let Some(gap) = &mut self.skipping {
+            gap.at -= cut;
+        }
+        self.text.drain(self.body_start..self.body_start + cut);
+        // (At the end of the input the cut may pass the start of the last line.)
+        self.tail = self.tail.saturating_sub(cut).max(self.body_start);
+        stop
+    }
+}
+
+/// How positions in a batch's text map to the input.
+struct Frame<'g> {
+    body_start: usize,
+    header_pos: Position,
+    offset: usize,
+    line: usize,
+    gaps: &'g [Gap],
+    max_line: usize,
+}
+
+impl Frame<'_> {
+    fn position(&self, p: Position) -> Position {
+        if p.offset < self.body_start {
+            return Position::new(
+                self.header_pos.offset + p.offset,
+                self.header_pos.line + p.line - 1,
+                p.column,
+            );
+        }
+        let at = p.offset - self.body_start;
+        let skipped: usize = self
+            .gaps
+            .iter()
+            .take_while(|g| g.at < at)
+            .map(|g| g.len - g.kept)
+            .sum();
+        Position::new(
+            self.offset + at + skipped,
+            self.line + (p.line - 2),
+            p.column,
+        )
+    }
+
+    fn finding(&self, f: &mut Finding) {
+        if f.code == Code::LimitExceeded
+            && let Some(at) = f.position.offset.checked_sub(self.body_start)
+            && let Some(g) = self.gaps.iter().find(|g| g.at == at)
+        {
+            // The parser saw the filler; say how long the line was.
+            let len = if g.stripped {
+                g.len - g.trailing
+            } else {
+                g.len
+            };
+            f.message = super::message::long_line(len, self.max_line);
+        }
+        f.position = self.position(f.position);
+    }
+
+    /// The frame of the part of the body from `start`.
+    fn from(&self, body: &[u8], start: usize) -> (usize, usize, Vec<Gap>) {
+        let before = body.get(..start).unwrap_or_default();
+        let removed: usize = self
+            .gaps
+            .iter()
+            .filter(|g| g.at < start)
+            .map(|g| g.len - g.kept)
+            .sum();
+        let gaps = self
+            .gaps
+            .iter()
+            .filter(|g| g.at >= start)
+            .map(|g| Gap {
+                at: g.at - start,
+                ..*g
+            })
+            .collect();
+        (
+            self.offset + start + removed,
+            self.line + count_lines(before),
+            gaps,
+        )
+    }
+}
+
+enum Part {
+    /// Validated; `true` when reading must stop.
+    Done(bool),
+    /// The text is not UTF-8: nothing was handed over.
+    NotUtf8,
+}
+
+/// Hands finished records over with the positions and indices of the whole input.
+struct Shift<'f, 'g, F> {
+    frame: &'f Frame<'g>,
+    index_base: usize,
+    on_record: &'f mut F,
     records: usize,
-    invalid_records: usize,
+    invalid: usize,
     findings: Vec<Finding>,
 }
 
-/// Validates one record as the message `header + record`, translating positions and indices.
-fn validate_chunk(
-    header: &[u8],
-    header_pos: Position,
-    chunk: &Chunk,
-    index_base: usize,
-    cut_lines: Vec<Finding>,
-    options: &Options,
-    on_record: &mut impl FnMut(&Entry<'_>, &[Finding]),
-) -> PartSummary {
-    let mut text = Vec::with_capacity(header.len() + 1 + chunk.text.len());
-    text.extend_from_slice(header);
-    text.push(b'\n');
-    let body_start = text.len();
-    text.extend_from_slice(&chunk.text);
-    let translate = |p: Position| -> Position {
-        if p.offset < body_start {
-            Position::new(
-                header_pos.offset + p.offset,
-                header_pos.line + p.line - 1,
-                p.column,
-            )
-        } else {
-            Position::new(
-                chunk.first_offset + (p.offset - body_start),
-                chunk.first_line + (p.line - 2),
-                p.column,
-            )
-        }
-    };
-    let mut records = 0;
-    let mut invalid = 0;
-    let mut cut_lines = Some(cut_lines);
-    let summary = for_each_record(&text, options, |entry, findings| {
-        let mut findings: Vec<Finding> = findings
-            .iter()
-            .cloned()
-            .map(|mut f| {
-                f.position = translate(f.position);
-                f.record = f.record.map(|r| r + index_base);
-                f
-            })
-            .collect();
-        if let Some(mut cut) = cut_lines.take().filter(|c| !c.is_empty()) {
-            findings.append(&mut cut);
-            findings.sort_by_key(|f| f.position.offset);
-        }
-        let valid = entry.valid && !findings.iter().any(Finding::is_error);
-        let translated = Entry {
-            index: entry.index + index_base,
-            position: translate(entry.position),
-            record: entry.record.clone(),
-            valid,
-        };
-        records += 1;
-        if !valid {
-            invalid += 1;
-        }
-        on_record(&translated, &findings);
-    });
-    // Message-level findings of a later chunk concern that chunk's text; cut lines of a chunk
-    // without a record were not handed over.
-    let findings: Vec<Finding> = summary
-        .findings
-        .into_iter()
-        .filter(|f| index_base == 0 || f.code != Code::UnknownMessageType)
-        .map(|mut f| {
-            f.position = translate(f.position);
-            f
-        })
-        .collect();
-    // A record made only of cut lines is still a record, and an invalid one.
-    if let (Some(cut), Some(record_type)) =
-        (cut_lines.filter(|c| !c.is_empty()), summary.record_type)
-    {
-        let position = cut.first().map_or(Position::START, |f| f.position);
-        let entry = Entry {
-            index: index_base,
-            position,
-            record: super::Record::new(record_type),
-            valid: false,
-        };
-        on_record(&entry, &cut);
-        records += 1;
-        invalid += 1;
+impl<'a, F: FnMut(&Entry<'_>, &[Finding])> Sink<'a> for Shift<'_, '_, F> {
+    fn finding(&mut self, finding: Finding) {
+        self.findings.push(finding);
     }
-    PartSummary {
-        record_type: summary.record_type,
-        records,
-        invalid_records: invalid,
-        findings,
+
+    fn record(&mut self, entry: &mut Entry<'a>, findings: &mut Vec<Finding>) {
+        for f in findings.iter_mut() {
+            self.frame.finding(f);
+            f.record = f.record.map(|r| r + self.index_base);
+        }
+        entry.index += self.index_base;
+        entry.position = self.frame.position(entry.position);
+        self.records += 1;
+        if !entry.valid {
+            self.invalid += 1;
+        }
+        (self.on_record)(entry, findings);
+        findings.clear();
+    }
+
+    fn count(&self) -> usize {
+        self.records
     }
 }
 
+/// Validates a body that is not UTF-8 record by record (each chunk between separator
+/// lines as its own message); `true` when reading must stop.
+fn by_record(
+    header: &[u8],
+    body: &[u8],
+    frame: &Frame<'_>,
+    summary: &mut ReaderSummary,
+    mut first: bool,
+    options: &Options,
+    on_record: &mut impl FnMut(&Entry<'_>, &[Finding]),
+) -> bool {
+    let mut start = 0;
+    while start < body.len() || first {
+        let rest = body.get(start..).unwrap_or_default();
+        let end = start + first_separator_end(rest).unwrap_or(rest.len());
+        let chunk = body.get(start..end).unwrap_or_default();
+        if first || has_content(chunk) {
+            let mut text = header.to_vec();
+            text.extend_from_slice(chunk);
+            let (offset, line, gaps) = frame.from(body, start);
+            let sub = Frame {
+                offset,
+                line,
+                gaps: &gaps,
+                ..*frame
+            };
+            let part = validate_part(&text, &sub, summary, first, false, options, on_record);
+            if matches!(part, Part::Done(true)) {
+                return true;
+            }
+            first = false;
+        }
+        if end == start {
+            break;
+        }
+        start = end;
+    }
+    false
+}
+
+/// The end (after its line break) of the first whole separator line of `body`.
+fn first_separator_end(body: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'%', body.get(from..)?) {
+        let p = from + i;
+        let start = memchr::memrchr(b'\n', body.get(..p)?).map_or(0, |i| i + 1);
+        let stop = p + memchr::memchr(b'\n', body.get(p..)?)?;
+        if is_separator(body.get(start..stop)?) {
+            return Some(stop + 1);
+        }
+        from = stop + 1;
+    }
+    None
+}
+
+fn has_content(body: &[u8]) -> bool {
+    body.iter().any(|b| !b.is_ascii_whitespace())
+}
+
+fn count_lines(body: &[u8]) -> usize {
+    // Byte-wide counts over 64-byte blocks, which the compiler turns into vector compares.
+    let mut blocks = body.chunks_exact(64);
+    let mut n = 0;
+    for block in &mut blocks {
+        let in_block = block.iter().fold(0u8, |k, &b| k + u8::from(b == b'\n'));
+        n += usize::from(in_block);
+    }
+    n + blocks.remainder().iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Validates `text` (the header, a line break, whole records) as one message; with
+/// `may_split`, a text that is not UTF-8 is handed back untouched.
+fn validate_part(
+    text: &[u8],
+    frame: &Frame<'_>,
+    summary: &mut ReaderSummary,
+    first: bool,
+    may_split: bool,
+    options: &Options,
+    on_record: &mut impl FnMut(&Entry<'_>, &[Finding]),
+) -> Part {
+    // The record limit counts the whole input: this part may hold what is left of it.
+    let options_limit = options.limits.max_records;
+    let mut options = *options;
+    options.limits.max_records = options.limits.max_records.saturating_sub(summary.records);
+    let mut sink = Shift {
+        frame,
+        index_base: summary.records,
+        on_record,
+        records: 0,
+        invalid: 0,
+        findings: Vec::new(),
+    };
+    let (_, record_type) = run(text, &options, &mut sink);
+    if may_split
+        && record_type.is_none()
+        && sink.findings.iter().any(|f| f.code == Code::InvalidUtf8)
+    {
+        return Part::NotUtf8;
+    }
+    let mut stop = false;
+    for mut f in sink.findings {
+        // Only the first part speaks about the header; a message-level limit finding of a
+        // later part is the record limit (the line and size limits are the reader's).
+        if !first && f.code == Code::UnknownMessageType {
+            continue;
+        }
+        if f.code == Code::LimitExceeded && f.record.is_none() {
+            stop = true;
+            if f.message == super::message::too_many_records(options.limits.max_records) {
+                f.message = super::message::too_many_records(options_limit);
+            }
+        }
+        frame.finding(&mut f);
+        summary.findings.push(f);
+    }
+    if first {
+        summary.header = text
+            .get(..frame.body_start.saturating_sub(1))
+            .map(|h| String::from_utf8_lossy(trim_newline(h)).into_owned());
+        summary.record_type = record_type;
+    }
+    summary.records += sink.records;
+    summary.invalid_records += sink.invalid;
+    Part::Done(stop || summary.record_type.is_none())
+}
 fn trim_newline(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
@@ -308,12 +619,12 @@ struct RawLine {
     too_long: bool,
 }
 
+/// Reads the lines before the body (the header and blank lines before it).
 struct LineReader<'r, R> {
     reader: &'r mut R,
     line_no: usize,
     offset: usize,
     max_line: usize,
-    total: usize,
 }
 
 impl<R: BufRead> LineReader<'_, R> {
@@ -333,7 +644,7 @@ impl<R: BufRead> LineReader<'_, R> {
                 None => (available.len(), false),
             };
             if !too_long {
-                if bytes.len() + take > self.max_line.saturating_add(2) {
+                if bytes.len() + take > self.max_line.saturating_add(1) {
                     too_long = true;
                     bytes.clear();
                 } else {
@@ -349,10 +660,9 @@ impl<R: BufRead> LineReader<'_, R> {
         if self.offset == start {
             return Ok(None);
         }
-        self.total = self.offset;
         self.line_no += 1;
-        // The limit counts the line without its line break.
-        if !too_long && trim_newline(&bytes).len() > self.max_line {
+        // The limit counts the line without its line feed (as the parser does).
+        if !too_long && bytes.strip_suffix(b"\n").unwrap_or(&bytes).len() > self.max_line {
             too_long = true;
             bytes.clear();
         }
@@ -410,6 +720,155 @@ mod tests {
             prop_assert_eq!(streamed, whole, "{}", text);
             prop_assert_eq!(v1, v2);
         }
+    }
+
+    /// A reader that hands over at most `block` bytes per read.
+    struct Trickle<'t> {
+        text: &'t [u8],
+        block: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.block).min(self.text.len());
+            buf[..n].copy_from_slice(&self.text[..n]);
+            self.text = &self.text[n..];
+            Ok(n)
+        }
+    }
+
+    /// Findings streamed in batches of `batch` bytes from blocks of `block` bytes, with the
+    /// entries' (index, position, valid), sorted as the whole-message parse gives them.
+    fn in_batches(
+        text: &[u8],
+        options: &Options,
+        batch: usize,
+        block: usize,
+    ) -> (Vec<Finding>, Vec<(usize, Position, bool)>, ReaderSummary) {
+        let reader = std::io::BufReader::with_capacity(block, Trickle { text, block });
+        let mut findings = Vec::new();
+        let mut entries = Vec::new();
+        let options = options.with_limits(options.limits.with_batch_bytes(batch));
+        let summary = validate_reader(reader, &options, |e, f| {
+            findings.extend_from_slice(f);
+            entries.push((e.index, e.position, e.valid));
+        })
+        .unwrap();
+        findings.extend(summary.findings.iter().cloned());
+        findings.sort_by_key(|f| (f.position.offset, f.record, f.code as u32));
+        (findings, entries, summary)
+    }
+
+    fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
+        findings.sort_by_key(|f| (f.position.offset, f.record, f.code as u32));
+        findings
+    }
+
+    proptest! {
+        #[test]
+        fn batches_and_blocks_of_any_size_agree_with_whole_message_parse(
+            lines in proptest::collection::vec(prop_oneof![
+                Just("VMUUID: vm".to_owned()),
+                Just("SiteName: Jiří".to_owned()),
+                Just("Memory: x".to_owned()),
+                Just("Memory: 12".to_owned()),
+                Just("%%".to_owned()),
+                Just(" %% ".to_owned()),
+                Just(String::new()),
+                Just("ImageId: a%%b %".to_owned()),
+                Just(format!("ImageId: {}", "é".repeat(20))),
+                Just(format!("Status: {}\r", "y".repeat(40))),
+            ], 0..24),
+            batch in 1usize..120,
+            block in 1usize..70,
+            max_records in 1usize..8,
+            profile in prop_oneof![Just(Profile::Apel), Just(Profile::Strict)],
+        ) {
+            let text = format!("APEL-cloud-message: v0.4\n{}\n", lines.join("\n"));
+            let limits = Limits::default().with_max_line_bytes(32).with_max_records(max_records);
+            let options = Options::new(profile, &FixedClock(UtcTime::UNIX_EPOCH)).with_limits(limits);
+            let whole = parse_message(text.as_bytes(), &options);
+            let (findings, entries, summary) = in_batches(text.as_bytes(), &options, batch, block);
+            prop_assert_eq!(findings, sorted(whole.findings.clone()), "{}", text);
+            let expected: Vec<_> = whole.records.iter().map(|e| (e.index, e.position, e.valid)).collect();
+            prop_assert_eq!(entries, expected);
+            prop_assert_eq!(summary.records, whole.records.len());
+            prop_assert_eq!(summary.is_valid(), whole.is_valid());
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_invalidate_only_their_record() {
+        let options = Options::new(Profile::Apel, &FixedClock(UtcTime::UNIX_EPOCH));
+        let mut text = b"APEL-cloud-message: v0.4\nVMUUID: a\nSiteName: s\n%%\nVMUUID: b\nSiteName: \xff\n%%\nVMUUID: c\nSiteName: s\n".to_vec();
+        for batch in [1, 40, 1 << 20] {
+            let (findings, entries, summary) = in_batches(&text, &options, batch, 7);
+            assert_eq!(summary.records, 2, "batch {batch}");
+            assert_eq!(entries.len(), 2);
+            assert_eq!((entries[0].1.line, entries[1].1.line), (2, 8));
+            let bad: Vec<_> = findings
+                .iter()
+                .filter(|f| f.code == Code::InvalidUtf8)
+                .collect();
+            assert_eq!(bad.len(), 1, "{findings:?}");
+            // The byte itself: line 6, after "SiteName: ".
+            assert_eq!((bad[0].position.offset, bad[0].position.line), (70, 6));
+        }
+        // A header that is not UTF-8 ends the message at once.
+        text[0] = 0xC3;
+        let (findings, entries, summary) = in_batches(&text, &options, 1, 7);
+        assert!(entries.is_empty());
+        assert_eq!(summary.record_type, None);
+        assert!(findings.iter().any(|f| f.code == Code::InvalidUtf8));
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_skipped_and_reported_with_its_length() {
+        let limits = Limits::default().with_max_line_bytes(30);
+        let options =
+            Options::new(Profile::Apel, &FixedClock(UtcTime::UNIX_EPOCH)).with_limits(limits);
+        let long = "z".repeat(5_000);
+        let text = format!(
+            "APEL-cloud-message: v0.4\nVMUUID: a\nImageId: {long}\nMemory: x\n%%\nVMUUID: b\nMemory: y"
+        );
+        let whole = parse_message(text.as_bytes(), &options);
+        for (batch, block) in [(1, 3), (64, 100), (1 << 20, 1 << 16)] {
+            let (findings, entries, _) = in_batches(text.as_bytes(), &options, batch, block);
+            assert_eq!(findings, sorted(whole.findings.clone()), "{batch} {block}");
+            assert_eq!(entries.len(), 2);
+            let cut = findings
+                .iter()
+                .find(|f| f.code == Code::LimitExceeded)
+                .unwrap();
+            assert_eq!(
+                cut.message,
+                "line of 5009 bytes exceeds the limit of 30 bytes"
+            );
+            assert_eq!(cut.position.line, 3);
+        }
+        // Without a line break at the end of the input.
+        let text = format!("APEL-cloud-message: v0.4\nVMUUID: a\nImageId: {long}");
+        let whole = parse_message(text.as_bytes(), &options);
+        let (findings, _, _) = in_batches(text.as_bytes(), &options, 16, 5);
+        assert_eq!(findings, sorted(whole.findings));
+    }
+
+    #[test]
+    fn records_before_the_message_limit_are_handed_over() {
+        let limits = Limits::default().with_max_message_bytes(60);
+        let options =
+            Options::new(Profile::Apel, &FixedClock(UtcTime::UNIX_EPOCH)).with_limits(limits);
+        let text =
+            "APEL-cloud-message: v0.4\nVMUUID: a\n%%\nVMUUID: b\n%%\nVMUUID: c\n%%\nVMUUID: d\n";
+        let (findings, entries, summary) = in_batches(text.as_bytes(), &options, 1 << 20, 1 << 16);
+        assert_eq!(entries.len(), 2, "{findings:?}");
+        assert_eq!(summary.records, 2);
+        assert!(
+            summary
+                .findings
+                .iter()
+                .any(|f| f.code == Code::LimitExceeded)
+        );
     }
 
     #[test]

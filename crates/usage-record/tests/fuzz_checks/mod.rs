@@ -2,7 +2,9 @@
 //! (`tests/fuzz_corpus.rs`). The fuzz target includes this file by path.
 
 use fedcloud_core::{FixedClock, UtcTime};
-use usage_record::apel::{Options, Profile, for_each_record, parse_message, render_message};
+use usage_record::apel::{
+    Limits, Options, Profile, for_each_record, parse_message, render_message, validate_reader,
+};
 
 /// Never panics in either profile; streaming and collecting agree; the valid records of an
 /// apel-profile parse render to text that parses back to the same records.
@@ -24,6 +26,74 @@ pub(crate) fn apel_text(data: &[u8]) {
             }
         }
     }
+}
+
+/// A reader that hands over at most `block` bytes per read.
+struct Trickle<'t> {
+    text: &'t [u8],
+    block: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.block).min(self.text.len());
+        let (head, rest) = self.text.split_at(n);
+        buf.get_mut(..n).unwrap_or_default().copy_from_slice(head);
+        self.text = rest;
+        Ok(n)
+    }
+}
+
+/// The streaming reader (`validate_reader`), in batches and reads of sizes taken from the
+/// first two bytes and with a line limit from the third: never panics, and on UTF-8 input
+/// (with a header line within the limit) hands over the records, findings and verdict of
+/// the whole-message parse.
+pub(crate) fn apel_text_reader(data: &[u8]) {
+    let [batch, block, line, text @ ..] = data else {
+        return;
+    };
+    let limits = Limits::default()
+        .with_batch_bytes(usize::from(*batch))
+        .with_max_line_bytes(36 + usize::from(*line % 64));
+    let options = Options::new(Profile::Apel, &FixedClock(UtcTime::UNIX_EPOCH)).with_limits(limits);
+    let reader = std::io::BufReader::with_capacity(
+        usize::from(*block).max(1),
+        Trickle {
+            text,
+            block: usize::from(*block).max(1),
+        },
+    );
+    let mut streamed = Vec::new();
+    let mut entries = Vec::new();
+    let summary = validate_reader(reader, &options, |e, f| {
+        streamed.extend_from_slice(f);
+        entries.push((e.index, e.position, e.valid));
+    })
+    .unwrap_or_else(|e| panic!("a slice reader failed: {e}"));
+    assert_eq!(summary.records, entries.len());
+    // Bytes that are not UTF-8 invalidate their record only, and a header line over the
+    // limit is reported without its length (the reader does not hold it): both documented.
+    let long_header = summary
+        .findings
+        .iter()
+        .any(|f| f.message.starts_with("header line longer"));
+    if std::str::from_utf8(text).is_err() || long_header {
+        return;
+    }
+    let whole = parse_message(text, &options);
+    streamed.extend(summary.findings.iter().cloned());
+    let key = |f: &usage_record::Finding| (f.position.offset, f.record, f.code as u32);
+    streamed.sort_by_key(key);
+    let mut expected = whole.findings.clone();
+    expected.sort_by_key(key);
+    assert_eq!(streamed, expected);
+    let records: Vec<_> = whole
+        .records
+        .iter()
+        .map(|e| (e.index, e.position, e.valid))
+        .collect();
+    assert_eq!(entries, records);
+    assert_eq!(summary.is_valid(), whole.is_valid());
 }
 
 /// JSON messages: never panics in either profile; valid records render to a JSON message that
