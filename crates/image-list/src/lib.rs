@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+
+mod locate;
+mod model;
+mod parse;
+mod problem;
+mod render;
+mod version;
+
+pub use fedcloud_core;
+pub use model::{Count, Endorser, Form, Image, ImageList};
+pub use parse::{Limits, Options, Parsed, Profile, parse};
+pub use problem::{Code, Error, Problem, Severity};
+pub use version::compare_versions;
+
+#[cfg(test)]
+mod tests;
