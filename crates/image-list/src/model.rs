@@ -38,7 +38,8 @@ pub struct ImageList {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Form {
-    /// Without the `hv:imagelist` wrapper (the 2011-03 form; rendering always wraps).
+    /// Without the `hv:imagelist` wrapper (the 2011-03 form; rendering writes it so again —
+    /// clear this to write the current form).
     pub unwrapped: bool,
     /// `hv:endorser` as an array (rendering writes an array when this is set or when there is
     /// more than one endorser).

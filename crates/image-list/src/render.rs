@@ -1,5 +1,6 @@
 //! Writing an image list: keys sorted, four spaces of indentation (the layout of hepixvmitrust
-//! and vmcaster, `sort_keys=True, indent=4`), counts and the endorser as they were read.
+//! and vmcaster, `sort_keys=True, indent=4`), counts, the endorser and the wrapper as they
+//! were read.
 
 use crate::model::{Endorser, Image, ImageList};
 use fedcloud_core::UtcTime;
@@ -7,8 +8,11 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 impl ImageList {
-    /// The list as a JSON value: `{"hv:imagelist": {…}}`. Keys in `extra` that name a
+    /// The list as a JSON value: `{"hv:imagelist": {…}}` (the bare list object when it was
+    /// read from the legacy unwrapped form, [`Form::unwrapped`]). Keys in `extra` that name a
     /// standard key are overwritten by the field.
+    ///
+    /// [`Form::unwrapped`]: crate::Form
     #[must_use]
     pub fn to_value(&self) -> Value {
         let mut m = self.extra.clone();
@@ -31,6 +35,9 @@ impl ImageList {
             "hv:images".into(),
             Value::Array(self.images.iter().map(image).collect()),
         );
+        if self.form.unwrapped {
+            return Value::Object(m);
+        }
         let mut root = Map::new();
         root.insert("hv:imagelist".into(), Value::Object(m));
         Value::Object(root)
