@@ -41,7 +41,7 @@ fn content(message: &[u8]) -> Vec<u8> {
         .find(&format!("\r\n{marker}"))
         .or(rest.find(&format!("\n{marker}")))
         .unwrap();
-    rest[..end].as_bytes().to_vec()
+    rest.as_bytes()[..end].to_vec()
 }
 
 fn lists(dir: &Path) -> Vec<(String, ImageList)> {
