@@ -1,11 +1,12 @@
 //! Reading an image list: the JSON text to [`ImageList`], every problem with its JSON pointer
 //! and position, under one of three profiles.
 
-use crate::locate::{Step, locate, pointer};
+use crate::locate::{Step, locate_all, pointer};
 use crate::model::{Count, Endorser, Form, Image, ImageList, count_of};
 use crate::problem::{Code, Error, Problem, Severity};
 use fedcloud_core::{Position, UtcTime};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// Which producers' habits are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -137,13 +138,6 @@ const IMAGE_KEYS: [&str; 12] = [
     "hv:version",
 ];
 
-const IMAGE_OPTIONAL: [&str; 4] = [
-    "hv:format",
-    "hv:core_minimum",
-    "hv:ram_minimum",
-    "dc:date:expires",
-];
-
 /// Reads an image list (the JSON text: the content of a signed message once verified, or an
 /// unsigned list).
 ///
@@ -209,12 +203,29 @@ pub fn parse(bytes: &[u8], options: &Options) -> Result<Parsed, Error> {
         )
     })?;
     let mut r = Reader {
-        text,
         profile: options.profile,
         problems: Vec::new(),
+        paths: Vec::new(),
+        strings: 0,
     };
-    let list = r.document(&root, &limits);
+    let list = r.document(root, &limits);
+    if r.strings > 1
+        && let Some(p) = r
+            .problems
+            .iter_mut()
+            .find(|p| p.code == Code::NumberAsString)
+    {
+        let more = r.strings - 1;
+        p.message.push_str(&format!(
+            ", and so {more} more count{} of the list",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
     let failed = r.problems.iter().any(|p| p.severity == Severity::Error);
+    let paths: Vec<&[Step<'static>]> = r.paths.iter().map(Vec::as_slice).collect();
+    for (p, at) in r.problems.iter_mut().zip(locate_all(text, &paths)) {
+        p.position = at;
+    }
     r.problems.sort_by_key(|p| p.position.offset);
     match list {
         Some(list) if !failed => Ok(Parsed {
@@ -273,25 +284,35 @@ fn position_of(text: &str, line: usize, column: usize) -> Position {
     )
 }
 
-struct Reader<'t> {
-    text: &'t str,
+/// Problems are collected with their paths; their positions are found in one pass at the end.
+struct Reader {
     profile: Profile,
     problems: Vec<Problem>,
+    paths: Vec<Vec<Step<'static>>>,
+    /// Counts written as strings.
+    strings: usize,
 }
 
-impl Reader<'_> {
-    fn report(&mut self, code: Code, severity: Severity, path: &[Step<'_>], message: String) {
+type Path<'p> = &'p [Step<'static>];
+
+impl Reader {
+    fn report(&mut self, code: Code, severity: Severity, path: Path<'_>, message: String) {
         self.problems.push(Problem {
             code,
             severity,
             pointer: pointer(path),
-            position: locate(self.text, path),
+            position: Position::START,
             message,
         });
+        self.paths.push(path.to_vec());
+    }
+
+    fn error(&mut self, code: Code, path: Path<'_>, message: String) {
+        self.report(code, Severity::Error, path, message);
     }
 
     /// A deviation: an error under `Strict`, a warning otherwise.
-    fn deviation(&mut self, code: Code, path: &[Step<'_>], message: String) {
+    fn deviation(&mut self, code: Code, path: Path<'_>, message: String) {
         let severity = if self.profile == Profile::Strict {
             Severity::Error
         } else {
@@ -300,33 +321,29 @@ impl Reader<'_> {
         self.report(code, severity, path, message);
     }
 
-    fn document(&mut self, root: &Value, limits: &Limits) -> Option<ImageList> {
-        let Some(object) = root.as_object() else {
-            self.report(
+    fn document(&mut self, root: Value, limits: &Limits) -> Option<ImageList> {
+        let Value::Object(mut object) = root else {
+            self.error(
                 Code::NotAnImageList,
-                Severity::Error,
                 &[],
                 "the document is not a JSON object".into(),
             );
             return None;
         };
-        match object.get("hv:imagelist") {
+        match object.remove("hv:imagelist") {
             Some(Value::Object(list)) => {
-                let path = [Step::Key("hv:imagelist")];
-                if object.len() > 1 {
-                    self.report(
+                if !object.is_empty() {
+                    self.error(
                         Code::NotAnImageList,
-                        Severity::Error,
                         &[],
                         "the document holds other keys beside hv:imagelist".into(),
                     );
                 }
-                self.list(list, &path, limits, Form::default())
+                self.list(list, &[Step::Key("hv:imagelist")], limits, Form::default())
             }
             Some(_) => {
-                self.report(
+                self.error(
                     Code::NotAnImageList,
-                    Severity::Error,
                     &[Step::Key("hv:imagelist")],
                     "hv:imagelist is not a JSON object".into(),
                 );
@@ -345,23 +362,17 @@ impl Reader<'_> {
                 self.list(object, &[], limits, form)
             }
             None => {
-                self.report(
-                    Code::NotAnImageList,
-                    Severity::Error,
-                    &[],
-                    "no hv:imagelist object".into(),
-                );
+                self.error(Code::NotAnImageList, &[], "no hv:imagelist object".into());
                 None
             }
         }
     }
 
-    fn missing(&mut self, object: &Map<String, Value>, keys: &[&str], path: &[Step<'_>]) {
+    fn missing(&mut self, object: &Map<String, Value>, keys: &[&'static str], path: Path<'_>) {
         for key in keys {
             if !object.contains_key(*key) {
-                self.report(
+                self.error(
                     Code::MissingKey,
-                    Severity::Error,
                     path,
                     format!("the required key {key} is missing"),
                 );
@@ -369,15 +380,14 @@ impl Reader<'_> {
         }
     }
 
-    fn string(&mut self, object: &Map<String, Value>, key: &str, path: &[Step<'_>]) -> String {
-        match object.get(key) {
-            Some(Value::String(s)) => s.clone(),
+    /// Takes the text member `key` out of `o` (empty when absent, which `missing` reports).
+    fn string(&mut self, o: &mut Map<String, Value>, key: &'static str, path: Path<'_>) -> String {
+        match o.remove(key) {
+            Some(Value::String(s)) => s,
             Some(_) => {
-                let at = [path, &[Step::Key(key)]].concat();
-                self.report(
+                self.error(
                     Code::WrongType,
-                    Severity::Error,
-                    &at,
+                    &[path, &[Step::Key(key)]].concat(),
                     format!("{key} is not a string"),
                 );
                 String::new()
@@ -388,113 +398,148 @@ impl Reader<'_> {
 
     fn count(
         &mut self,
-        object: &Map<String, Value>,
-        key: &str,
-        path: &[Step<'_>],
+        o: &mut Map<String, Value>,
+        key: &'static str,
+        path: Path<'_>,
     ) -> Option<Count> {
-        let v = object.get(key)?;
-        let at = [path, &[Step::Key(key)]].concat();
-        let Some(value) = count_of(v) else {
-            self.report(
+        let v = o.remove(key)?;
+        let Some(value) = count_of(&v) else {
+            self.error(
                 Code::BadNumber,
-                Severity::Error,
-                &at,
+                &[path, &[Step::Key(key)]].concat(),
                 format!("{key} is not a non-negative integer"),
             );
             return None;
         };
         let as_string = v.is_string();
         if as_string {
-            self.deviation(
-                Code::NumberAsString,
-                &at,
-                format!("{key} is a number written as a string"),
-            );
+            // AppDB writes every count so: one problem for the first, counting the others.
+            self.strings += 1;
+            if self.strings == 1 {
+                self.deviation(
+                    Code::NumberAsString,
+                    &[path, &[Step::Key(key)]].concat(),
+                    format!("{key} is a number written as a string"),
+                );
+            }
         }
         Some(Count { value, as_string })
     }
 
     fn time(
         &mut self,
-        object: &Map<String, Value>,
-        key: &str,
-        path: &[Step<'_>],
+        o: &mut Map<String, Value>,
+        key: &'static str,
+        path: Path<'_>,
     ) -> Option<UtcTime> {
-        let at = [path, &[Step::Key(key)]].concat();
-        let s = match object.get(key)? {
-            Value::String(s) => s,
-            _ => {
-                self.report(
-                    Code::WrongType,
-                    Severity::Error,
-                    &at,
-                    format!("{key} is not a string"),
-                );
-                return None;
-            }
+        let v = o.remove(key)?;
+        let at = || [path, &[Step::Key(key)]].concat();
+        let Value::String(s) = v else {
+            self.error(Code::WrongType, &at(), format!("{key} is not a string"));
+            return None;
         };
-        if let Some(t) = zulu(s) {
+        if let Some(t) = zulu(&s) {
             return Some(t);
         }
         if self.profile == Profile::Tolerant
-            && let Ok(t) = UtcTime::parse_lenient(s)
+            && let Ok(t) = UtcTime::parse_lenient(&s)
         {
             self.report(
                 Code::TimestampNotZulu,
                 Severity::Warning,
-                &at,
+                &at(),
                 format!("{key} {s:?} is not YYYY-MM-DDThh:mm:ssZ; read as UTC, seconds kept"),
             );
             return UtcTime::from_epoch_seconds(t.epoch_seconds()).ok();
         }
-        self.report(
+        self.error(
             Code::BadTimestamp,
-            Severity::Error,
-            &at,
+            &at(),
             format!("{key} {s:?} is not YYYY-MM-DDThh:mm:ssZ"),
         );
         None
     }
 
-    fn extra(object: &Map<String, Value>, known: &[&[&str]]) -> Map<String, Value> {
-        object
-            .iter()
-            .filter(|(k, _)| !known.iter().any(|set| set.contains(&k.as_str())))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
-    }
-
-    fn uuid_lint(&mut self, id: &str, path: &[Step<'_>]) {
+    fn uuid_lint(&mut self, id: &str, path: Path<'_>) {
         if !id.is_empty() && !is_uuid(id) {
             self.report(
                 Code::IdentifierNotUuid,
                 Severity::Warning,
-                path,
+                &[path, &[Step::Key("dc:identifier")]].concat(),
                 format!("dc:identifier {id:?} is not an RFC 4122 UUID (a recommendation)"),
             );
         }
     }
 
+    /// The one member `key` of a wrapper object (`{"hv:image": {…}}`), refusing others (they
+    /// would be lost).
+    fn unwrap(
+        &mut self,
+        item: Value,
+        key: &'static str,
+        path: Path<'_>,
+    ) -> Option<Map<String, Value>> {
+        let Value::Object(mut wrapper) = item else {
+            self.error(
+                Code::WrongType,
+                path,
+                format!("not an object {{\"{key}\": {{…}}}}"),
+            );
+            return None;
+        };
+        let inner = wrapper.remove(key);
+        if !wrapper.is_empty() {
+            self.error(
+                Code::WrongType,
+                path,
+                format!("keys beside {key} in its wrapper object"),
+            );
+        }
+        match inner {
+            Some(Value::Object(o)) => Some(o),
+            Some(_) => {
+                self.error(
+                    Code::WrongType,
+                    &[path, &[Step::Key(key)]].concat(),
+                    format!("{key} is not an object"),
+                );
+                None
+            }
+            None => {
+                self.error(
+                    Code::MissingKey,
+                    path,
+                    format!("the required key {key} is missing"),
+                );
+                None
+            }
+        }
+    }
+
     fn list(
         &mut self,
-        o: &Map<String, Value>,
-        path: &[Step<'_>],
+        mut o: Map<String, Value>,
+        path: Path<'_>,
         limits: &Limits,
         mut form: Form,
     ) -> Option<ImageList> {
-        self.missing(o, &LIST_KEYS, path);
-        let created = self.time(o, "dc:date:created", path);
-        let expires = self.time(o, "dc:date:expires", path);
-        let identifier = self.string(o, "dc:identifier", path);
-        self.uuid_lint(&identifier, &[path, &[Step::Key("dc:identifier")]].concat());
-        let title = self.string(o, "dc:title", path);
-        let description = self.string(o, "dc:description", path);
-        let source = self.string(o, "dc:source", path);
-        let version = self.string(o, "hv:version", path);
-        let uri = self.string(o, "hv:uri", path);
-        let endorsers = self.endorsers(o, path, &mut form);
-        let images = self.images(o, path, limits);
-        let list = ImageList {
+        self.missing(&o, &LIST_KEYS, path);
+        let created = self.time(&mut o, "dc:date:created", path);
+        let expires = self.time(&mut o, "dc:date:expires", path);
+        let identifier = self.string(&mut o, "dc:identifier", path);
+        self.uuid_lint(&identifier, path);
+        let title = self.string(&mut o, "dc:title", path);
+        let description = self.string(&mut o, "dc:description", path);
+        let source = self.string(&mut o, "dc:source", path);
+        let version = self.string(&mut o, "hv:version", path);
+        let uri = self.string(&mut o, "hv:uri", path);
+        let endorsers = o
+            .remove("hv:endorser")
+            .and_then(|e| self.endorsers(e, path, &mut form));
+        let images = o
+            .remove("hv:images")
+            .and_then(|i| self.images(i, path, limits));
+        Some(ImageList {
             created: created?,
             expires: expires?,
             title,
@@ -505,21 +550,15 @@ impl Reader<'_> {
             identifier,
             endorsers: endorsers?,
             images: images?,
-            extra: Self::extra(o, &[&LIST_KEYS]),
+            extra: o,
             form,
-        };
-        Some(list)
+        })
     }
 
-    fn endorsers(
-        &mut self,
-        o: &Map<String, Value>,
-        path: &[Step<'_>],
-        form: &mut Form,
-    ) -> Option<Vec<Endorser>> {
+    fn endorsers(&mut self, e: Value, path: Path<'_>, form: &mut Form) -> Option<Vec<Endorser>> {
         let at = [path, &[Step::Key("hv:endorser")]].concat();
-        match o.get("hv:endorser")? {
-            Value::Object(e) => Some(vec![self.endorser(e, &at)?]),
+        match e {
+            e @ Value::Object(_) => Some(vec![self.endorser(e, &at)?]),
             Value::Array(items) if !items.is_empty() => {
                 self.deviation(
                     Code::EndorserArray,
@@ -527,28 +566,18 @@ impl Reader<'_> {
                     "hv:endorser is an array (vmcaster's form for several endorsers)".into(),
                 );
                 form.endorser_array = true;
-                let mut out = Vec::new();
-                for (i, item) in items.iter().enumerate() {
-                    let here = [at.as_slice(), &[Step::Index(i)]].concat();
-                    match item {
-                        Value::Object(e) => out.push(self.endorser(e, &here)),
-                        _ => {
-                            self.report(
-                                Code::WrongType,
-                                Severity::Error,
-                                &here,
-                                "an hv:endorser item is not an object".into(),
-                            );
-                            out.push(None);
-                        }
-                    }
-                }
+                let out: Vec<Option<Endorser>> = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        self.endorser(item, &[at.as_slice(), &[Step::Index(i)]].concat())
+                    })
+                    .collect();
                 out.into_iter().collect()
             }
             _ => {
-                self.report(
+                self.error(
                     Code::WrongType,
-                    Severity::Error,
                     &at,
                     "hv:endorser is not an object (or a non-empty array of them)".into(),
                 );
@@ -557,56 +586,28 @@ impl Reader<'_> {
         }
     }
 
-    fn endorser(&mut self, e: &Map<String, Value>, path: &[Step<'_>]) -> Option<Endorser> {
+    fn endorser(&mut self, e: Value, path: Path<'_>) -> Option<Endorser> {
+        let mut x = self.unwrap(e, "hv:x509", path)?;
         let at = [path, &[Step::Key("hv:x509")]].concat();
-        let Some(x) = e.get("hv:x509") else {
-            self.report(
-                Code::MissingKey,
-                Severity::Error,
-                path,
-                "the required key hv:x509 is missing".into(),
-            );
-            return None;
-        };
-        let Some(x) = x.as_object() else {
-            self.report(
-                Code::WrongType,
-                Severity::Error,
-                &at,
-                "hv:x509 is not an object".into(),
-            );
-            return None;
-        };
-        self.missing(x, &ENDORSER_KEYS, &at);
+        self.missing(&x, &ENDORSER_KEYS, &at);
         Some(Endorser {
-            creator: self.string(x, "dc:creator", &at),
-            ca: self.string(x, "hv:ca", &at),
-            dn: self.string(x, "hv:dn", &at),
-            email: self.string(x, "hv:email", &at),
-            extra: Self::extra(x, &[&ENDORSER_KEYS]),
+            creator: self.string(&mut x, "dc:creator", &at),
+            ca: self.string(&mut x, "hv:ca", &at),
+            dn: self.string(&mut x, "hv:dn", &at),
+            email: self.string(&mut x, "hv:email", &at),
+            extra: x,
         })
     }
 
-    fn images(
-        &mut self,
-        o: &Map<String, Value>,
-        path: &[Step<'_>],
-        limits: &Limits,
-    ) -> Option<Vec<Image>> {
+    fn images(&mut self, v: Value, path: Path<'_>, limits: &Limits) -> Option<Vec<Image>> {
         let at = [path, &[Step::Key("hv:images")]].concat();
-        let Value::Array(items) = o.get("hv:images")? else {
-            self.report(
-                Code::WrongType,
-                Severity::Error,
-                &at,
-                "hv:images is not an array".into(),
-            );
+        let Value::Array(items) = v else {
+            self.error(Code::WrongType, &at, "hv:images is not an array".into());
             return None;
         };
         if items.len() > limits.max_images {
-            self.report(
+            self.error(
                 Code::LimitExceeded,
-                Severity::Error,
                 &at,
                 format!(
                     "{} images, over the limit of {}",
@@ -617,96 +618,69 @@ impl Reader<'_> {
             return None;
         }
         let mut out = Vec::with_capacity(items.len());
+        let mut seen: HashMap<(String, String), usize> = HashMap::with_capacity(items.len());
         let mut ok = true;
-        for (i, item) in items.iter().enumerate() {
+        for (i, item) in items.into_iter().enumerate() {
             let here = [at.as_slice(), &[Step::Index(i)]].concat();
-            let image = match item.as_object().map(|w| (w, w.get("hv:image"))) {
-                Some((_, Some(Value::Object(im)))) => {
-                    self.image(im, &[here.as_slice(), &[Step::Key("hv:image")]].concat())
-                }
-                _ => {
-                    self.report(
-                        Code::WrongType,
-                        Severity::Error,
-                        &here,
-                        "an hv:images item is not {\"hv:image\": {…}}".into(),
-                    );
-                    None
-                }
+            let image = self.unwrap(item, "hv:image", &here).and_then(|im| {
+                self.image(im, &[here.as_slice(), &[Step::Key("hv:image")]].concat())
+            });
+            let Some(image) = image else {
+                ok = false;
+                continue;
             };
-            match image {
-                Some(image) => {
-                    let twin = out.iter().position(|o: &Image| {
-                        o.identifier == image.identifier && o.version == image.version
-                    });
-                    if let Some(first) = twin {
-                        self.report(
-                            Code::DuplicateImage,
-                            Severity::Error,
-                            &[
-                                here.as_slice(),
-                                &[Step::Key("hv:image"), Step::Key("dc:identifier")],
-                            ]
-                            .concat(),
-                            format!(
-                                "image {:?} version {:?} is also image {first}",
-                                image.identifier, image.version
-                            ),
-                        );
-                    }
-                    out.push(image);
-                }
-                None => ok = false,
+            let key = (image.identifier.clone(), image.version.clone());
+            if let Some(first) = seen.insert(key, i) {
+                self.error(
+                    Code::DuplicateImage,
+                    &[
+                        here.as_slice(),
+                        &[Step::Key("hv:image"), Step::Key("dc:identifier")],
+                    ]
+                    .concat(),
+                    format!(
+                        "image {:?} version {:?} is also image {first}",
+                        image.identifier, image.version
+                    ),
+                );
             }
+            out.push(image);
         }
         ok.then_some(out)
     }
 
-    fn image(&mut self, o: &Map<String, Value>, path: &[Step<'_>]) -> Option<Image> {
-        self.missing(o, &IMAGE_KEYS, path);
-        let size = self.count(o, "hv:size", path);
-        let sha512 = self.string(o, "sl:checksum:sha512", path);
-        if o.contains_key("sl:checksum:sha512")
-            && (sha512.len() != 128 || !sha512.bytes().all(|b| b.is_ascii_hexdigit()))
-        {
-            self.report(
+    fn image(&mut self, mut o: Map<String, Value>, path: Path<'_>) -> Option<Image> {
+        self.missing(&o, &IMAGE_KEYS, path);
+        let size = self.count(&mut o, "hv:size", path);
+        let has_sum = o.contains_key("sl:checksum:sha512");
+        let sha512 = self.string(&mut o, "sl:checksum:sha512", path);
+        if has_sum && (sha512.len() != 128 || !sha512.bytes().all(|b| b.is_ascii_hexdigit())) {
+            self.error(
                 Code::BadChecksum,
-                Severity::Error,
                 &[path, &[Step::Key("sl:checksum:sha512")]].concat(),
                 "sl:checksum:sha512 is not 128 hexadecimal digits".into(),
             );
         }
-        let identifier = self.string(o, "dc:identifier", path);
-        self.uuid_lint(&identifier, &[path, &[Step::Key("dc:identifier")]].concat());
+        let identifier = self.string(&mut o, "dc:identifier", path);
+        self.uuid_lint(&identifier, path);
         let format = o
-            .get("hv:format")
-            .map(|_| self.string(o, "hv:format", path));
+            .contains_key("hv:format")
+            .then(|| self.string(&mut o, "hv:format", path));
         let expires = o
             .contains_key("dc:date:expires")
-            .then(|| self.time(o, "dc:date:expires", path));
-        let title = self.string(o, "dc:title", path);
-        let description = self.string(o, "dc:description", path);
-        let arch = self.string(o, "sl:arch", path);
-        let uri = self.string(o, "hv:uri", path);
-        let os = self.string(o, "sl:os", path);
-        let os_version = self.string(o, "sl:osversion", path);
-        let comments = self.string(o, "sl:comments", path);
-        let hypervisor = self.string(o, "hv:hypervisor", path);
-        let version = self.string(o, "hv:version", path);
-        let core_minimum = self.count(o, "hv:core_minimum", path);
-        let ram_minimum = self.count(o, "hv:ram_minimum", path);
+            .then(|| self.time(&mut o, "dc:date:expires", path));
         let image = Image {
-            title,
-            description,
-            arch,
-            uri,
-            os,
-            os_version,
-            comments,
-            hypervisor,
-            version,
-            core_minimum,
-            ram_minimum,
+            title: self.string(&mut o, "dc:title", path),
+            description: self.string(&mut o, "dc:description", path),
+            arch: self.string(&mut o, "sl:arch", path),
+            uri: self.string(&mut o, "hv:uri", path),
+            os: self.string(&mut o, "sl:os", path),
+            os_version: self.string(&mut o, "sl:osversion", path),
+            comments: self.string(&mut o, "sl:comments", path),
+            hypervisor: self.string(&mut o, "hv:hypervisor", path),
+            version: self.string(&mut o, "hv:version", path),
+            core_minimum: self.count(&mut o, "hv:core_minimum", path),
+            ram_minimum: self.count(&mut o, "hv:ram_minimum", path),
             identifier,
             size: size?,
             sha512,
@@ -715,7 +689,7 @@ impl Reader<'_> {
                 Some(t) => Some(t?),
                 None => None,
             },
-            extra: Self::extra(o, &[&IMAGE_KEYS, &IMAGE_OPTIONAL]),
+            extra: o,
         };
         Some(image)
     }

@@ -27,7 +27,8 @@ pub enum Code {
     LimitExceeded,
     /// The list without its `hv:imagelist` wrapper (the 2011-03 form); read with a warning.
     LegacyUnwrapped,
-    /// A number written as a JSON string (`"121243136"`, as AppDB writes sizes).
+    /// A number written as a JSON string (`"121243136"`, as AppDB writes sizes); reported
+    /// once per list, at the first, with the number of others in the message.
     NumberAsString,
     /// A timestamp with an offset or a fraction (`+00:00`), read as UTC in the tolerant profile.
     TimestampNotZulu,
@@ -35,8 +36,6 @@ pub enum Code {
     EndorserArray,
     /// An identifier that is not an RFC 4122 UUID (a recommendation only).
     IdentifierNotUuid,
-    /// A key given twice in one object; the last value is kept.
-    DuplicateKey,
 }
 
 impl Code {
@@ -58,7 +57,6 @@ impl Code {
             Self::TimestampNotZulu => "timestamp-not-zulu",
             Self::EndorserArray => "endorser-array",
             Self::IdentifierNotUuid => "identifier-not-uuid",
-            Self::DuplicateKey => "duplicate-key",
         }
     }
 

@@ -136,6 +136,24 @@ fn profiles_decide_what_real_producers_emit() {
         ]
     );
     assert_eq!(ok.list.images[0].size.value, 121_243_136);
+    let mut two = v.clone();
+    two["hv:imagelist"]["hv:images"][0]["hv:image"]["hv:ram_minimum"] = json!("512");
+    two["hv:imagelist"]["hv:images"][0]["hv:image"]["hv:core_minimum"] = json!("2");
+    let three = parse(text(&two).as_bytes(), &Options::default()).unwrap();
+    let once: Vec<_> = three
+        .warnings
+        .iter()
+        .filter(|w| w.code == Code::NumberAsString)
+        .collect();
+    assert_eq!(once.len(), 1);
+    assert!(
+        once[0]
+            .message
+            .ends_with("and so 2 more counts of the list"),
+        "{}",
+        once[0]
+    );
+    assert!(once[0].pointer.ends_with("/hv:size"));
     assert!(ok.list.form.endorser_array);
     // Written back as read.
     let again = parse(ok.list.to_json().as_bytes(), &Options::default()).unwrap();
