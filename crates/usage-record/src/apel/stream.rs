@@ -197,6 +197,8 @@ struct Batch {
     tail: usize,
     /// A line over the limit being skipped.
     skipping: Option<Gap>,
+    /// No separator line starts in the body before this offset.
+    clean: usize,
 }
 
 impl Batch {
@@ -220,6 +222,7 @@ impl Batch {
             gaps: Vec::new(),
             tail: body_start,
             skipping: None,
+            clean: 0,
         }
     }
 
@@ -286,18 +289,25 @@ impl Batch {
         }
     }
 
-    /// The end (body-relative, after its line break) of the last whole separator line.
-    fn last_separator_end(&self) -> Option<usize> {
+    /// The end (body-relative, after its line break) of the last whole separator line. The
+    /// lines searched in vain are not searched again (a record longer than a batch is read
+    /// in many blocks).
+    fn last_separator_end(&mut self) -> Option<usize> {
         let body = self.text.get(self.body_start..self.tail)?;
         let mut end = body.len();
-        while let Some(p) = memchr::memrchr(b'%', body.get(..end)?) {
+        while let Some(p) = memchr::memrchr(b'%', body.get(self.clean..end)?) {
+            let p = self.clean + p;
             let start = memchr::memrchr(b'\n', body.get(..p)?).map_or(0, |i| i + 1);
             let stop = p + memchr::memchr(b'\n', body.get(p..)?)?;
             if is_separator(body.get(start..stop)?) {
                 return Some(stop + 1);
             }
-            end = start;
+            end = start.max(self.clean);
+            if start < self.clean {
+                break;
+            }
         }
+        self.clean = body.len();
         None
     }
 
@@ -354,6 +364,7 @@ impl Batch {
             gap.at -= cut;
         }
         self.text.drain(self.body_start..self.body_start + cut);
+        self.clean = 0;
         // (At the end of the input the cut may pass the start of the last line.)
         self.tail = self.tail.saturating_sub(cut).max(self.body_start);
         stop
