@@ -5,12 +5,14 @@ mod model;
 mod parse;
 mod problem;
 mod render;
+mod subscription;
 mod version;
 
 pub use fedcloud_core;
 pub use model::{Count, Endorser, Form, Image, ImageList};
 pub use parse::{Limits, Options, Parsed, Profile, parse};
 pub use problem::{Code, Error, Problem, Severity};
+pub use subscription::{Event, Policy, Refusal, Subscription, Verdict, update};
 pub use version::compare_versions;
 
 #[cfg(test)]

@@ -327,3 +327,138 @@ proptest! {
         prop_assert_eq!(back.unwrap().list, list);
     }
 }
+
+fn read(v: &Value) -> (String, ImageList) {
+    let t = text(v);
+    let list = parse(t.as_bytes(), &Options::default()).unwrap().list;
+    (t, list)
+}
+
+#[test]
+fn updates_are_decided_as_vmcatcher_decides_them() {
+    let now: UtcTime = "2026-12-07T00:00:00Z".parse().unwrap();
+    let policy = Policy::new(now);
+    let ids = [
+        "c0482bc2-bf41-5d49-aaaa-a750174a1801",
+        "c0482bc2-bf41-5d49-aaaa-a750174a1802",
+    ];
+    let (t1, first) = read(&list(vec![image(ids[0]), image(ids[1])]));
+    // A first subscription takes every image.
+    let v = update(t1.as_bytes(), &first, &Subscription::default(), &policy);
+    let new = |i: &str| Event::New {
+        identifier: i.into(),
+    };
+    assert_eq!(
+        v,
+        Verdict::Accepted {
+            events: vec![new(ids[0]), new(ids[1])],
+            same_version: false
+        }
+    );
+    let held = Subscription {
+        previous: Some((&first, t1.as_bytes())),
+        others: &[],
+    };
+    assert_eq!(
+        update(t1.as_bytes(), &first, &held, &policy),
+        Verdict::Identical
+    );
+
+    // The next version: one image's checksum, the other's title; a third image is new.
+    let mut next = list(vec![
+        image(ids[0]),
+        image(ids[1]),
+        image("c0482bc2-bf41-5d49-aaaa-a750174a1803"),
+    ]);
+    next["hv:imagelist"]["hv:version"] = json!("1.0.11");
+    next["hv:imagelist"]["hv:images"][0]["hv:image"]["sl:checksum:sha512"] = json!("cd".repeat(64));
+    next["hv:imagelist"]["hv:images"][1]["hv:image"]["dc:title"] = json!("renamed");
+    let (t2, second) = read(&next);
+    let Verdict::Accepted {
+        events,
+        same_version,
+    } = update(t2.as_bytes(), &second, &held, &policy)
+    else {
+        panic!("refused")
+    };
+    assert!(!same_version);
+    assert_eq!(
+        events,
+        [
+            Event::PayloadChanged {
+                identifier: ids[0].into()
+            },
+            Event::MetadataChanged {
+                identifier: ids[1].into()
+            },
+            Event::NotAccepted {
+                identifier: "c0482bc2-bf41-5d49-aaaa-a750174a1803".into()
+            },
+        ]
+    );
+    let open = Policy {
+        accept_new_images: true,
+        ..policy
+    };
+    let Verdict::Accepted { events, .. } = update(t2.as_bytes(), &second, &held, &open) else {
+        panic!("refused")
+    };
+    assert_eq!(events[2], new("c0482bc2-bf41-5d49-aaaa-a750174a1803"));
+
+    // An image removed, one expired by its own date, one owned by another list.
+    let mut next = list(vec![
+        image(ids[0]),
+        image("c0482bc2-bf41-5d49-aaaa-a750174a1809"),
+    ]);
+    next["hv:imagelist"]["hv:images"][0]["hv:image"]["dc:date:expires"] =
+        json!("2026-01-01T00:00:00Z");
+    let (t3, third) = read(&next);
+    let mut other = list(vec![image("c0482bc2-bf41-5d49-aaaa-a750174a1809")]);
+    other["hv:imagelist"]["dc:identifier"] = json!("another-list");
+    let (_, other) = read(&other);
+    let others = [&other];
+    let sub = Subscription {
+        previous: Some((&first, t1.as_bytes())),
+        others: &others,
+    };
+    let Verdict::Accepted {
+        events,
+        same_version,
+    } = update(t3.as_bytes(), &third, &sub, &policy)
+    else {
+        panic!("refused")
+    };
+    assert!(same_version, "1.0.10 again: vmcatcher's warning 16");
+    assert_eq!(
+        events,
+        [
+            Event::ImageExpired {
+                identifier: ids[0].into()
+            },
+            Event::Clash {
+                identifier: "c0482bc2-bf41-5d49-aaaa-a750174a1809".into(),
+                owner: "another-list".into()
+            },
+            Event::Removed {
+                identifier: ids[1].into()
+            },
+        ]
+    );
+
+    // Refusals, with vmcatcher's codes.
+    let refused =
+        |v: Value, policy: &Policy| match update(text(&v).as_bytes(), &read(&v).1, &held, policy) {
+            Verdict::Refused(r) => r.vmcatcher_code(),
+            other => panic!("{other:?}"),
+        };
+    let mut older = list(vec![]);
+    older["hv:imagelist"]["hv:version"] = json!("1.0.9");
+    assert_eq!(refused(older, &policy), 17);
+    let mut renamed = list(vec![]);
+    renamed["hv:imagelist"]["dc:identifier"] = json!("76fdee70-8119-5d33-aaaa-000000000000");
+    assert_eq!(refused(renamed, &policy), 31);
+    let early = Policy::new("2026-11-01T00:00:00Z".parse().unwrap());
+    assert_eq!(refused(list(vec![]), &early), 33);
+    let late = Policy::new("2027-02-01T00:00:00Z".parse().unwrap());
+    assert_eq!(refused(list(vec![]), &late), 34);
+}
