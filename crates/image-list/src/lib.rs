@@ -6,6 +6,7 @@ mod parse;
 mod problem;
 mod render;
 mod subscription;
+mod verify;
 mod version;
 
 pub use fedcloud_core;
@@ -13,6 +14,7 @@ pub use model::{Count, Endorser, Form, Image, ImageList};
 pub use parse::{Limits, Options, Parsed, Profile, parse};
 pub use problem::{Code, Error, Problem, Severity};
 pub use subscription::{Event, Policy, Refusal, Subscription, Verdict, update};
+pub use verify::{ImageVerifier, Mismatch};
 pub use version::compare_versions;
 
 #[cfg(test)]
