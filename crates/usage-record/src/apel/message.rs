@@ -274,6 +274,8 @@ pub(super) trait Sink<'a> {
     fn finding(&mut self, finding: Finding);
     /// Receives a finished record; may take it (leaving any record in its place).
     fn record(&mut self, entry: &mut Entry<'a>, findings: &mut Vec<Finding>);
+    /// Records of the input before the next one: the next record's index, and what the
+    /// record limit counts (a sink fed part of an input counts the records before it too).
     fn count(&self) -> usize;
 }
 
@@ -357,11 +359,6 @@ pub(crate) fn decode_input<'a>(
     })
 }
 
-/// The message of the finding about the record limit.
-pub(super) fn too_many_records(limit: usize) -> String {
-    format!("more than {limit} records")
-}
-
 /// The message of a finding about a record line over the limit.
 pub(super) fn long_line(len: usize, limit: usize) -> String {
     format!("line of {len} bytes exceeds the limit of {limit} bytes")
@@ -432,7 +429,7 @@ pub(super) fn run<'a>(
         message_finding(
             Code::LimitExceeded,
             at,
-            too_many_records(limits.max_records),
+            format!("more than {} records", limits.max_records),
         )
     };
     for line in lines {

@@ -453,10 +453,13 @@ enum Part {
     NotUtf8,
 }
 
-/// Hands finished records over with the positions and indices of the whole input.
+/// Hands finished records over with the positions of the whole input; counting from the
+/// records before the part, so that the parser gives indices and applies the record limit
+/// as for the whole input.
 struct Shift<'f, 'g, F> {
     frame: &'f Frame<'g>,
-    index_base: usize,
+    /// Records of the input before this part.
+    before: usize,
     on_record: &'f mut F,
     records: usize,
     invalid: usize,
@@ -471,9 +474,7 @@ impl<'a, F: FnMut(&Entry<'_>, &[Finding])> Sink<'a> for Shift<'_, '_, F> {
     fn record(&mut self, entry: &mut Entry<'a>, findings: &mut Vec<Finding>) {
         for f in findings.iter_mut() {
             self.frame.finding(f);
-            f.record = f.record.map(|r| r + self.index_base);
         }
-        entry.index += self.index_base;
         entry.position = self.frame.position(entry.position);
         self.records += 1;
         if !entry.valid {
@@ -484,7 +485,7 @@ impl<'a, F: FnMut(&Entry<'_>, &[Finding])> Sink<'a> for Shift<'_, '_, F> {
     }
 
     fn count(&self) -> usize {
-        self.records
+        self.before + self.records
     }
 }
 
@@ -569,19 +570,15 @@ fn validate_part(
     options: &Options,
     on_record: &mut impl FnMut(&Entry<'_>, &[Finding]),
 ) -> Part {
-    // The record limit counts the whole input: this part may hold what is left of it.
-    let options_limit = options.limits.max_records;
-    let mut options = *options;
-    options.limits.max_records = options.limits.max_records.saturating_sub(summary.records);
     let mut sink = Shift {
         frame,
-        index_base: summary.records,
+        before: summary.records,
         on_record,
         records: 0,
         invalid: 0,
         findings: Vec::new(),
     };
-    let (_, record_type) = run(text, &options, &mut sink);
+    let (_, record_type) = run(text, options, &mut sink);
     if may_split
         && record_type.is_none()
         && sink.findings.iter().any(|f| f.code == Code::InvalidUtf8)
@@ -597,9 +594,6 @@ fn validate_part(
         }
         if f.code == Code::LimitExceeded && f.record.is_none() {
             stop = true;
-            if f.message == super::message::too_many_records(options.limits.max_records) {
-                f.message = super::message::too_many_records(options_limit);
-            }
         }
         frame.finding(&mut f);
         summary.findings.push(f);
