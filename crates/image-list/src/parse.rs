@@ -295,6 +295,16 @@ struct Reader {
 
 type Path<'p> = &'p [Step<'static>];
 
+/// The path of member `key` of the value at `path`.
+fn key_of(path: Path<'_>, key: &'static str) -> Vec<Step<'static>> {
+    [path, &[Step::Key(key)]].concat()
+}
+
+/// The path of item `i` of the array at `path`.
+fn item_of(path: Path<'_>, i: usize) -> Vec<Step<'static>> {
+    [path, &[Step::Index(i)]].concat()
+}
+
 impl Reader {
     fn report(&mut self, code: Code, severity: Severity, path: Path<'_>, message: String) {
         self.problems.push(Problem {
@@ -387,7 +397,7 @@ impl Reader {
             Some(_) => {
                 self.error(
                     Code::WrongType,
-                    &[path, &[Step::Key(key)]].concat(),
+                    &key_of(path, key),
                     format!("{key} is not a string"),
                 );
                 String::new()
@@ -406,7 +416,7 @@ impl Reader {
         let Some(value) = count_of(&v) else {
             self.error(
                 Code::BadNumber,
-                &[path, &[Step::Key(key)]].concat(),
+                &key_of(path, key),
                 format!("{key} is not a non-negative integer"),
             );
             return None;
@@ -418,7 +428,7 @@ impl Reader {
             if self.strings == 1 {
                 self.deviation(
                     Code::NumberAsString,
-                    &[path, &[Step::Key(key)]].concat(),
+                    &key_of(path, key),
                     format!("{key} is a number written as a string"),
                 );
             }
@@ -433,7 +443,7 @@ impl Reader {
         path: Path<'_>,
     ) -> Option<UtcTime> {
         let v = o.remove(key)?;
-        let at = || [path, &[Step::Key(key)]].concat();
+        let at = || key_of(path, key);
         let Value::String(s) = v else {
             self.error(Code::WrongType, &at(), format!("{key} is not a string"));
             return None;
@@ -465,7 +475,7 @@ impl Reader {
             self.report(
                 Code::IdentifierNotUuid,
                 Severity::Warning,
-                &[path, &[Step::Key("dc:identifier")]].concat(),
+                &key_of(path, "dc:identifier"),
                 format!("dc:identifier {id:?} is not an RFC 4122 UUID (a recommendation)"),
             );
         }
@@ -500,7 +510,7 @@ impl Reader {
             Some(_) => {
                 self.error(
                     Code::WrongType,
-                    &[path, &[Step::Key(key)]].concat(),
+                    &key_of(path, key),
                     format!("{key} is not an object"),
                 );
                 None
@@ -556,7 +566,7 @@ impl Reader {
     }
 
     fn endorsers(&mut self, e: Value, path: Path<'_>, form: &mut Form) -> Option<Vec<Endorser>> {
-        let at = [path, &[Step::Key("hv:endorser")]].concat();
+        let at = key_of(path, "hv:endorser");
         match e {
             e @ Value::Object(_) => Some(vec![self.endorser(e, &at)?]),
             Value::Array(items) if !items.is_empty() => {
@@ -569,9 +579,7 @@ impl Reader {
                 let out: Vec<Option<Endorser>> = items
                     .into_iter()
                     .enumerate()
-                    .map(|(i, item)| {
-                        self.endorser(item, &[at.as_slice(), &[Step::Index(i)]].concat())
-                    })
+                    .map(|(i, item)| self.endorser(item, &item_of(&at, i)))
                     .collect();
                 out.into_iter().collect()
             }
@@ -588,7 +596,7 @@ impl Reader {
 
     fn endorser(&mut self, e: Value, path: Path<'_>) -> Option<Endorser> {
         let mut x = self.unwrap(e, "hv:x509", path)?;
-        let at = [path, &[Step::Key("hv:x509")]].concat();
+        let at = key_of(path, "hv:x509");
         self.missing(&x, &ENDORSER_KEYS, &at);
         Some(Endorser {
             creator: self.string(&mut x, "dc:creator", &at),
@@ -600,7 +608,7 @@ impl Reader {
     }
 
     fn images(&mut self, v: Value, path: Path<'_>, limits: &Limits) -> Option<Vec<Image>> {
-        let at = [path, &[Step::Key("hv:images")]].concat();
+        let at = key_of(path, "hv:images");
         let Value::Array(items) = v else {
             self.error(Code::WrongType, &at, "hv:images is not an array".into());
             return None;
@@ -621,10 +629,10 @@ impl Reader {
         let mut seen: HashMap<(String, String), usize> = HashMap::with_capacity(items.len());
         let mut ok = true;
         for (i, item) in items.into_iter().enumerate() {
-            let here = [at.as_slice(), &[Step::Index(i)]].concat();
-            let image = self.unwrap(item, "hv:image", &here).and_then(|im| {
-                self.image(im, &[here.as_slice(), &[Step::Key("hv:image")]].concat())
-            });
+            let here = item_of(&at, i);
+            let image = self
+                .unwrap(item, "hv:image", &here)
+                .and_then(|im| self.image(im, &key_of(&here, "hv:image")));
             let Some(image) = image else {
                 ok = false;
                 continue;
@@ -633,11 +641,7 @@ impl Reader {
             if let Some(first) = seen.insert(key, i) {
                 self.error(
                     Code::DuplicateImage,
-                    &[
-                        here.as_slice(),
-                        &[Step::Key("hv:image"), Step::Key("dc:identifier")],
-                    ]
-                    .concat(),
+                    &key_of(&key_of(&here, "hv:image"), "dc:identifier"),
                     format!(
                         "image {:?} version {:?} is also image {first}",
                         image.identifier, image.version
@@ -657,7 +661,7 @@ impl Reader {
         if has_sum && (sha512.len() != 128 || !sha512.bytes().all(|b| b.is_ascii_hexdigit())) {
             self.error(
                 Code::BadChecksum,
-                &[path, &[Step::Key("sl:checksum:sha512")]].concat(),
+                &key_of(path, "sl:checksum:sha512"),
                 "sl:checksum:sha512 is not 128 hexadecimal digits".into(),
             );
         }
